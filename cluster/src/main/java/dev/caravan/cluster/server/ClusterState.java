@@ -1,0 +1,53 @@
+package dev.caravan.cluster.server;
+
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Deployment;
+import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.Node;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An immutable image of the replicated state at one Raft-applied index. Readers may hold it
+ * as long as they like; it never changes under them.
+ */
+public interface ClusterState {
+
+  /** The index of the last command applied to this image. */
+  long index();
+
+  /** The latest version of a job, or empty. */
+  Optional<Job> job(String namespace, String id);
+
+  /** The latest version of every job, sorted by namespace and id. */
+  List<Job> jobs();
+
+  /** Every kept version of a job, newest first. */
+  List<Job> jobVersions(String namespace, String id);
+
+  Optional<Allocation> alloc(String id);
+
+  List<Allocation> allocs();
+
+  List<Allocation> allocsByJob(String namespace, String jobId);
+
+  List<Allocation> allocsByNode(String nodeId);
+
+  Optional<Node> node(String id);
+
+  List<Node> nodes();
+
+  Optional<Evaluation> eval(String id);
+
+  List<Evaluation> evals();
+
+  List<Evaluation> evalsByJob(String namespace, String jobId);
+
+  Optional<Deployment> deployment(String id);
+
+  List<Deployment> deployments();
+
+  /** A job's deployments, newest first. */
+  List<Deployment> deploymentsByJob(String namespace, String jobId);
+}

@@ -1,0 +1,22 @@
+package dev.caravan.drivers;
+
+import java.util.Map;
+
+/**
+ * The client's settings for its drivers: whether {@code raw_exec} is enabled (off by default,
+ * as in Nomad), whether Docker may run privileged containers, the Docker endpoint, and
+ * per-driver plugin options from the client config.
+ */
+public record DriverOptions(
+    boolean rawExecEnabled,
+    boolean dockerAllowPrivileged,
+    String dockerHost,
+    Map<String, Map<String, String>> pluginOptions) {
+  public DriverOptions {
+    pluginOptions = pluginOptions == null ? Map.of() : Map.copyOf(pluginOptions);
+  }
+
+  public static DriverOptions defaults() {
+    return new DriverOptions(false, false, null, Map.of());
+  }
+}

@@ -1,0 +1,11 @@
+package dev.caravan.drivers;
+
+/**
+ * How a task ended: its exit code, the signal that killed it (0 if none), whether the kernel
+ * killed it for memory, and a driver error when the driver itself failed (else null).
+ */
+public record ExitResult(int exitCode, int signal, boolean oomKilled, String error) {
+  public boolean successful() {
+    return exitCode == 0 && signal == 0 && !oomKilled && error == null;
+  }
+}
