@@ -1,0 +1,168 @@
+package dev.caravan.agent;
+
+import dev.caravan.cluster.client.ClientAgent;
+import dev.caravan.cluster.client.ClientConfig;
+import dev.caravan.cluster.server.ClusterServer;
+import dev.caravan.cluster.server.ServerConfig;
+import dev.caravan.drivers.DriverOptions;
+import dev.caravan.drivers.Drivers;
+import dev.caravan.reconciler.git.SourceConfig;
+import dev.caravan.reconciler.sync.JobSyncState;
+import dev.caravan.reconciler.sync.SourceSyncer;
+import io.javalin.Javalin;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code caravan agent} process: the server (Raft), the HTTP API, the client, and the
+ * GitOps sources, which sync only while this server leads.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final PrintStream out;
+  private final List<SourceSyncer> syncers = new CopyOnWriteArrayList<>();
+  private final Set<String> announced = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService pollers =
+      Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "gitops-poller");
+        t.setDaemon(true);
+        return t;
+      });
+  private ClusterServer server;
+  private Javalin http;
+  private ClientAgent client;
+
+  private Agent(AgentConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /** Starts every part the config enables; returns once the API answers. */
+  public static Agent start(AgentConfig config, PrintStream out, Path repoTemplate) throws Exception {
+    Agent agent = new Agent(config, out);
+    try {
+      agent.startParts(repoTemplate);
+    } catch (Exception e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  private void startParts(Path repoTemplate) throws Exception {
+    if (!config.serverEnabled()) {
+      throw new ConfigException("server.enabled: a client-only agent is not supported yet; "
+          + "run the client in a server agent (caravan agent -dev)");
+    }
+    Clock clock = Clock.systemUTC();
+    String raftAddress = config.bindAddr() + ":" + config.rpcPort();
+    List<String> peers = new ArrayList<>(config.retryJoin());
+    if (!peers.contains(raftAddress)) {
+      peers.add(0, raftAddress);
+    }
+    server = ClusterServer.start(new ServerConfig("server-" + config.rpcPort(),
+        config.dataDir().resolve("server"), raftAddress, peers, clock));
+    http = new HttpApi(server, () -> List.copyOf(syncers)).start(config.bindAddr(), config.httpPort());
+    out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
+    out.flush();
+    if (config.clientEnabled()) {
+      client = new ClientAgent(new ClientConfig(config.dataDir().resolve("client"), null, "dc1",
+          null, null, null, new DriverOptions(config.rawExecEnabled(), false, null, null)),
+          server, Drivers.load(new DriverOptions(config.rawExecEnabled(), false, null, null)), clock);
+      client.start();
+    }
+    List<SourceConfig> sources = new ArrayList<>();
+    if (config.devMode() && repoTemplate != null && repoTemplate.toFile().isDirectory()) {
+      String url = RepoTemplate.prepare(repoTemplate, config.dataDir());
+      sources.add(new SourceConfig("repo-template", url, "main", null, java.time.Duration.ofSeconds(10)));
+    }
+    sources.addAll(config.sources());
+    for (SourceConfig s : sources) {
+      SourceSyncer syncer = new SourceSyncer(s, config.dataDir().resolve("sources").resolve(s.name()),
+          server, this::announce);
+      syncers.add(syncer);
+      long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, s.interval().toMillis() / 10));
+      pollers.scheduleWithFixedDelay(() -> syncIfLeader(syncer), 0,
+          s.interval().toMillis() + jitter, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Syncs a source now (webhook, CLI); a no-op on followers. */
+  public void syncNow(String sourceName) {
+    for (SourceSyncer s : syncers) {
+      if (s.config().name().equals(sourceName)) {
+        pollers.execute(() -> syncIfLeader(s));
+      }
+    }
+  }
+
+  private void syncIfLeader(SourceSyncer syncer) {
+    try {
+      if (server.isLeader()) {
+        syncer.sync();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("sync of source {} failed", syncer.config().name(), e);
+    }
+  }
+
+  /** Prints one line per job the first time its status (or commit) is seen. */
+  private void announce(SourceSyncer.SyncReport report) {
+    if (report.error() != null) {
+      out.println("    source " + report.source() + ": " + report.error());
+    }
+    for (JobSyncState j : report.jobs()) {
+      String line = "    job " + (j.jobId() == null ? "?" : j.jobId()) + " (" + report.source() + ":"
+          + j.path() + "): " + j.status() + (j.errors().isEmpty() ? "" : " " + j.errors());
+      if (announced.add(line)) {
+        out.println(line);
+      }
+    }
+    out.flush();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public ClusterServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    pollers.shutdownNow();
+    if (client != null) {
+      client.close();
+    }
+    for (SourceSyncer s : syncers) {
+      s.close();
+    }
+    if (http != null) {
+      http.stop();
+    }
+    if (server != null) {
+      try {
+        server.close();
+      } catch (Exception e) {
+        LOG.warn("closing server", e);
+      }
+    }
+  }
+}

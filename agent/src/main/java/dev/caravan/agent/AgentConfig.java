@@ -1,0 +1,41 @@
+package dev.caravan.agent;
+
+import dev.caravan.reconciler.git.SourceConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An agent's settings, in the shape of Nomad's agent config plus Caravan's {@code gitops}
+ * block. {@link AgentConfigParser} reads it from HCL; {@link #dev} gives the -dev defaults.
+ */
+public record AgentConfig(
+    Path dataDir,
+    String bindAddr,
+    int httpPort,
+    int rpcPort,
+    boolean serverEnabled,
+    int bootstrapExpect,
+    List<String> retryJoin,
+    boolean clientEnabled,
+    List<String> clientServers,
+    boolean rawExecEnabled,
+    boolean devMode,
+    List<SourceConfig> sources) {
+
+  public AgentConfig {
+    retryJoin = List.copyOf(retryJoin);
+    clientServers = List.copyOf(clientServers);
+    sources = List.copyOf(sources);
+  }
+
+  /** One server, one client, raw_exec on, API on 127.0.0.1:4646, Raft on 127.0.0.1:4647. */
+  public static AgentConfig dev(Path dataDir) {
+    return new AgentConfig(dataDir, "127.0.0.1", 4646, 4647, true, 1, List.of(), true, List.of(),
+        true, true, List.of());
+  }
+
+  public AgentConfig withDataDir(Path dir) {
+    return new AgentConfig(dir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect,
+        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources);
+  }
+}

@@ -1,0 +1,204 @@
+package dev.caravan.agent;
+
+import com.bertramlabs.plugins.hcl4j.HCLParser;
+import dev.caravan.reconciler.git.SourceConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an agent config file (HCL) over a base config: {@code data_dir}, {@code bind_addr},
+ * {@code ports { http, rpc }}, {@code server { enabled, bootstrap_expect, server_join {
+ * retry_join } }}, {@code client { enabled, servers }}, {@code plugin "raw_exec" { config {
+ * enabled } }} and {@code gitops { source "NAME" { url, branch, paths, interval } }}. Unknown
+ * keys are errors naming the file and key.
+ */
+public final class AgentConfigParser {
+  private static final Set<String> TOP = Set.of("data_dir", "bind_addr", "ports", "server",
+      "client", "gitops", "plugin", "name", "datacenter", "region", "log_level");
+
+  private AgentConfigParser() {}
+
+  public static AgentConfig parse(Path file, AgentConfig base) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read config: " + e.getMessage());
+    }
+    Map<String, Object> map;
+    try {
+      map = new HCLParser().parse(text);
+    } catch (Exception e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+    return new Reader(file.toString(), map, base).read();
+  }
+
+  private static final class Reader {
+    private final String file;
+    private final Map<String, Object> root;
+    private AgentConfig c;
+
+    Reader(String file, Map<String, Object> root, AgentConfig base) {
+      this.file = file;
+      this.root = root;
+      this.c = base;
+    }
+
+    AgentConfig read() throws ConfigException {
+      checkKeys(root, TOP, "");
+      Path dataDir = root.containsKey("data_dir") ? Path.of(string(root, "data_dir", "")) : c.dataDir();
+      String bind = root.containsKey("bind_addr") ? string(root, "bind_addr", "") : c.bindAddr();
+      int http = c.httpPort();
+      int rpc = c.rpcPort();
+      Map<String, Object> ports = block(root, "ports", "");
+      if (ports != null) {
+        checkKeys(ports, Set.of("http", "rpc", "serf"), "ports.");
+        http = ports.containsKey("http") ? integer(ports, "http", "ports.") : http;
+        rpc = ports.containsKey("rpc") ? integer(ports, "rpc", "ports.") : rpc;
+      }
+      boolean serverEnabled = c.serverEnabled();
+      int bootstrap = c.bootstrapExpect();
+      List<String> retryJoin = c.retryJoin();
+      Map<String, Object> server = block(root, "server", "");
+      if (server != null) {
+        checkKeys(server, Set.of("enabled", "bootstrap_expect", "server_join"), "server.");
+        serverEnabled = bool(server, "enabled", "server.", serverEnabled);
+        bootstrap = server.containsKey("bootstrap_expect")
+            ? integer(server, "bootstrap_expect", "server.") : bootstrap;
+        Map<String, Object> join = block(server, "server_join", "server.");
+        if (join != null) {
+          checkKeys(join, Set.of("retry_join"), "server.server_join.");
+          retryJoin = strings(join, "retry_join", "server.server_join.");
+        }
+      }
+      boolean clientEnabled = c.clientEnabled();
+      List<String> servers = c.clientServers();
+      Map<String, Object> client = block(root, "client", "");
+      if (client != null) {
+        checkKeys(client, Set.of("enabled", "servers", "node_class", "meta"), "client.");
+        clientEnabled = bool(client, "enabled", "client.", clientEnabled);
+        servers = client.containsKey("servers") ? strings(client, "servers", "client.") : servers;
+      }
+      boolean rawExec = c.rawExecEnabled();
+      Map<String, Object> plugins = block(root, "plugin", "");
+      if (plugins != null && plugins.get("raw_exec") instanceof Map<?, ?> raw
+          && raw.get("config") instanceof Map<?, ?> cfg && cfg.get("enabled") instanceof Boolean b) {
+        rawExec = b;
+      }
+      List<SourceConfig> sources = new ArrayList<>(c.sources());
+      Map<String, Object> gitops = block(root, "gitops", "");
+      if (gitops != null) {
+        checkKeys(gitops, Set.of("source"), "gitops.");
+        Map<String, Object> named = block(gitops, "source", "gitops.");
+        if (named != null) {
+          for (Map.Entry<String, Object> e : named.entrySet()) {
+            sources.add(source(e.getKey(), e.getValue()));
+          }
+        }
+      }
+      return new AgentConfig(dataDir, bind, http, rpc, serverEnabled, bootstrap, retryJoin,
+          clientEnabled, servers, rawExec, c.devMode(), sources);
+    }
+
+    private SourceConfig source(String name, Object value) throws ConfigException {
+      String prefix = "gitops.source." + name + ".";
+      if (!(value instanceof Map<?, ?>)) {
+        throw new ConfigException(file + ": " + prefix.substring(0, prefix.length() - 1)
+            + ": expected a block");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) value;
+      checkKeys(m, Set.of("url", "branch", "paths", "interval"), prefix);
+      String url = string(m, "url", prefix);
+      if (url.isEmpty()) {
+        throw new ConfigException(file + ": " + prefix + "url: required");
+      }
+      Duration interval = null;
+      if (m.containsKey("interval")) {
+        interval = Durations.parse(string(m, "interval", prefix), file + ": " + prefix + "interval");
+      }
+      return new SourceConfig(name, url, m.containsKey("branch") ? string(m, "branch", prefix) : null,
+          m.containsKey("paths") ? strings(m, "paths", prefix) : null, interval);
+    }
+
+    private void checkKeys(Map<String, Object> m, Set<String> allowed, String prefix)
+        throws ConfigException {
+      for (String k : m.keySet()) {
+        if (!allowed.contains(k)) {
+          throw new ConfigException(file + ": unknown key \"" + prefix + k + "\"");
+        }
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> block(Map<String, Object> m, String key, String prefix)
+        throws ConfigException {
+      Object v = m.get(key);
+      if (v == null) {
+        return null;
+      }
+      if (v instanceof List<?> l && l.size() == 1 && l.get(0) instanceof Map<?, ?> one) {
+        return (Map<String, Object>) one;
+      }
+      if (!(v instanceof Map<?, ?>)) {
+        throw new ConfigException(file + ": " + prefix + key + ": expected a block");
+      }
+      return (Map<String, Object>) v;
+    }
+
+    private String string(Map<String, Object> m, String key, String prefix) throws ConfigException {
+      Object v = m.get(key);
+      if (v == null) {
+        return "";
+      }
+      if (!(v instanceof String s)) {
+        throw new ConfigException(file + ": " + prefix + key + ": expected a string, got " + v);
+      }
+      return s;
+    }
+
+    private int integer(Map<String, Object> m, String key, String prefix) throws ConfigException {
+      Object v = m.get(key);
+      if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+          && n.doubleValue() >= 0 && n.doubleValue() <= 65535) {
+        return n.intValue();
+      }
+      throw new ConfigException(file + ": " + prefix + key + ": expected a whole number, got " + v);
+    }
+
+    private boolean bool(Map<String, Object> m, String key, String prefix, boolean dflt)
+        throws ConfigException {
+      Object v = m.get(key);
+      if (v == null) {
+        return dflt;
+      }
+      if (!(v instanceof Boolean b)) {
+        throw new ConfigException(file + ": " + prefix + key + ": expected true or false, got " + v);
+      }
+      return b;
+    }
+
+    private List<String> strings(Map<String, Object> m, String key, String prefix)
+        throws ConfigException {
+      Object v = m.get(key);
+      if (!(v instanceof List<?> l)) {
+        throw new ConfigException(file + ": " + prefix + key + ": expected a list of strings");
+      }
+      List<String> out = new ArrayList<>();
+      for (Object o : l) {
+        if (!(o instanceof String s)) {
+          throw new ConfigException(file + ": " + prefix + key + ": expected a list of strings");
+        }
+        out.add(s);
+      }
+      return out;
+    }
+  }
+}

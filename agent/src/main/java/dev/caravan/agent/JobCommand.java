@@ -1,0 +1,155 @@
+package dev.caravan.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.NomadJson;
+import dev.caravan.reconciler.jobspec.Jobspec;
+import dev.caravan.reconciler.jobspec.JobspecError;
+import dev.caravan.reconciler.jobspec.JobspecException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code caravan job ...}: status, validate, run -output. */
+@Command(name = "job", description = "Interact with jobs.",
+    subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class})
+final class JobCommand {
+  private static final ObjectMapper JSON = NomadJson.mapper();
+
+  static String address(String flag) {
+    if (flag != null) {
+      return flag;
+    }
+    String env = System.getenv("CARAVAN_ADDR");
+    if (env == null) {
+      env = System.getenv("NOMAD_ADDR");
+    }
+    return env == null ? "http://127.0.0.1:4646" : env;
+  }
+
+  static JsonNode get(String address, String path) throws Main.CliException {
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(address + path)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode body = JSON.readTree(r.body());
+      if (r.statusCode() >= 400) {
+        throw new Main.CliException(body.path("error").asText(r.body()));
+      }
+      return body;
+    } catch (IOException e) {
+      throw new Main.CliException("cannot reach the agent at " + address + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Main.CliException("interrupted");
+    }
+  }
+
+  @Command(name = "status", description = "Show a job's status and allocations, or list jobs.")
+  static final class Status implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "-address", paramLabel = "ADDR") String address;
+    @Parameters(arity = "0..1", paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      String addr = address(address);
+      if (name == null) {
+        out.printf("%-24s %-10s %-9s %s%n", "ID", "Type", "Priority", "Status");
+        for (JsonNode j : get(addr, "/v1/jobs")) {
+          out.printf("%-24s %-10s %-9d %s%n", j.path("ID").asText(), j.path("Type").asText(),
+              j.path("Priority").asInt(), j.path("Status").asText());
+        }
+        return 0;
+      }
+      JsonNode job = get(addr, "/v1/job/" + name);
+      out.printf("ID            = %s%nName          = %s%nType          = %s%nPriority      = %d%n"
+              + "Status        = %s%nVersion       = %d%n",
+          job.path("ID").asText(), job.path("Name").asText(), job.path("Type").asText(),
+          job.path("Priority").asInt(), job.path("Status").asText(), job.path("Version").asLong());
+      JsonNode meta = job.path("Meta");
+      if (meta.has("caravan.commit")) {
+        out.printf("Source        = %s:%s@%s%n", meta.path("caravan.source").asText(),
+            meta.path("caravan.path").asText(), meta.path("caravan.commit").asText());
+      }
+      out.println();
+      out.println("Allocations");
+      out.printf("%-8s  %-8s  %-10s  %-7s  %-8s  %s%n", "ID", "Node ID", "Task Group", "Version",
+          "Desired", "Status");
+      for (JsonNode a : get(addr, "/v1/job/" + name + "/allocations")) {
+        out.printf("%-8s  %-8s  %-10s  %-7d  %-8s  %s%n", shortId(a.path("ID").asText()),
+            shortId(a.path("NodeID").asText()), a.path("TaskGroup").asText(),
+            a.path("JobVersion").asLong(), a.path("DesiredStatus").asText(),
+            a.path("ClientStatus").asText());
+      }
+      return 0;
+    }
+
+    private static String shortId(String id) {
+      return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+  }
+
+  @Command(name = "validate", description = "Check job files; print every error as file:line:column: message.")
+  static final class Validate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(arity = "1..*", paramLabel = "FILE") List<Path> files;
+
+    @Override
+    public Integer call() {
+      int code = 0;
+      for (Path f : files) {
+        try {
+          Jobspec.parse(f.toString(), Files.readString(f));
+          spec.commandLine().getOut().println(f + ": Job validation successful");
+        } catch (JobspecException e) {
+          e.errors().forEach(err -> spec.commandLine().getErr().println(err));
+          code = 1;
+        } catch (IOException e) {
+          spec.commandLine().getErr().println(f + ": cannot read: " + e.getMessage());
+          code = 1;
+        }
+      }
+      return code;
+    }
+  }
+
+  @Command(name = "run", description = "Register a job (with -output: print its API JSON only).")
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "-output", description = "Print the job's API JSON instead of submitting it.") boolean output;
+    @Parameters(arity = "1", paramLabel = "FILE") Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      Job job;
+      try {
+        job = Jobspec.parse(file.toString(), Files.readString(file));
+      } catch (JobspecException e) {
+        e.errors().stream().map(JobspecError::toString).forEach(spec.commandLine().getErr()::println);
+        return 1;
+      }
+      if (!output) {
+        throw new Main.CliException("job run: submitting is not supported yet; use -output, or commit the file to a synced repository");
+      }
+      spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(Map.of("Job", job)));
+      return 0;
+    }
+  }
+}

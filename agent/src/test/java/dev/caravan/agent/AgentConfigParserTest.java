@@ -1,0 +1,95 @@
+package dev.caravan.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigParserTest {
+  @TempDir Path tmp;
+
+  @Test
+  void readsNomadShapedConfigWithGitopsSources() throws Exception {
+    Path file = write("""
+        data_dir  = "/var/lib/caravan"
+        bind_addr = "127.0.0.1"
+        ports {
+          http = 5646
+          rpc  = 5647
+        }
+        server {
+          enabled          = true
+          bootstrap_expect = 3
+          server_join {
+            retry_join = ["127.0.0.1:5647", "127.0.0.1:5648"]
+          }
+        }
+        client {
+          enabled = false
+        }
+        gitops {
+          source "apps" {
+            url      = "file:///srv/apps.git"
+            branch   = "prod"
+            paths    = ["nomad/*.hcl"]
+            interval = "1m30s"
+          }
+        }
+        """);
+
+    AgentConfig c = AgentConfigParser.parse(file, AgentConfig.dev(null));
+
+    assertEquals(Path.of("/var/lib/caravan"), c.dataDir());
+    assertEquals(5646, c.httpPort());
+    assertEquals(5647, c.rpcPort());
+    assertEquals(3, c.bootstrapExpect());
+    assertEquals(List.of("127.0.0.1:5647", "127.0.0.1:5648"), c.retryJoin());
+    assertEquals(false, c.clientEnabled());
+    assertEquals(1, c.sources().size());
+    assertEquals("prod", c.sources().get(0).branch());
+    assertEquals(List.of("nomad/*.hcl"), c.sources().get(0).paths());
+    assertEquals(Duration.ofSeconds(90), c.sources().get(0).interval());
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingFileAndKey() throws Exception {
+    Path file = write("ports {\n  htp = 1\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": unknown key \"ports.htp\"", e.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsAnErrorNamingTheKey() throws Exception {
+    Path file = write("ports {\n  http = \"x\"\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": ports.http: expected a whole number, got x", e.getMessage());
+  }
+
+  @Test
+  void badIntervalIsAnErrorNamingTheSource() throws Exception {
+    Path file = write("gitops {\n  source \"a\" {\n    url = \"file:///x\"\n    interval = \"soon\"\n  }\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": gitops.source.a.interval: invalid duration \"soon\" (use 30s, 5m, 1h30m)",
+        e.getMessage());
+  }
+
+  private Path write(String text) throws Exception {
+    Path f = tmp.resolve("agent.hcl");
+    Files.writeString(f, text);
+    return f;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.caravan.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caravan.cluster.structs.Allocation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton, end to end: an agent syncing a bare Git repository; jobs pushed with
+ * the real {@code git} command deploy, scale, and roll back by {@code git revert}.
+ */
+class GitPushDeploysEndToEndTest {
+  @TempDir Path tmp;
+
+  @Test
+  void pushDeploysScalesAndRevertRollsBack() throws Exception {
+    Path bare = tmp.resolve("jobs.git");
+    Path work = tmp.resolve("work");
+    Path proof = tmp.resolve("proof");
+    Files.createDirectories(proof);
+    git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
+    git(tmp, "clone", "-q", bare.toString(), work.toString());
+    Files.createDirectories(work.resolve("jobs"));
+    Files.writeString(work.resolve("jobs/web.hcl"), webJob(1, proof));
+    Files.writeString(work.resolve("jobs/broken.hcl"), "job \"broken\" {\n  group \"g\" {\n");
+    git(work, "add", ".");
+    git(work, "commit", "-q", "-m", "add web");
+    git(work, "push", "-q", "origin", "HEAD:main");
+
+    Path config = tmp.resolve("agent.hcl");
+    Files.writeString(config, """
+        data_dir  = "%s"
+        bind_addr = "127.0.0.1"
+        ports {
+          http = %d
+          rpc  = %d
+        }
+        server {
+          enabled          = true
+          bootstrap_expect = 1
+        }
+        client {
+          enabled = true
+        }
+        plugin "raw_exec" {
+          config {
+            enabled = true
+          }
+        }
+        gitops {
+          source "app" {
+            url      = "%s"
+            branch   = "main"
+            paths    = ["jobs/**/*.hcl"]
+            interval = "500ms"
+          }
+        }
+        """.formatted(tmp.resolve("data"), freePort(), freePort(), bare.toUri()));
+    AgentConfig cfg = AgentConfigParser.parse(config, AgentConfig.dev(null));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (Agent agent = Agent.start(cfg, new PrintStream(console, true, StandardCharsets.UTF_8), null)) {
+      awaitTrue(() -> running(agent, "web") == 1, "one web allocation running");
+      awaitTrue(() -> proof.toFile().list().length == 1, "the raw_exec task wrote its proof file");
+      assertTrue(console.toString(StandardCharsets.UTF_8).contains("jobs/broken.hcl"),
+          "the broken file is reported: " + console);
+
+      Files.writeString(work.resolve("jobs/web.hcl"), webJob(3, proof));
+      git(work, "commit", "-q", "-am", "scale web to 3");
+      git(work, "push", "-q", "origin", "HEAD:main");
+      awaitTrue(() -> running(agent, "web") == 3, "three web allocations running");
+
+      git(work, "revert", "--no-edit", "HEAD");
+      git(work, "push", "-q", "origin", "HEAD:main");
+      awaitTrue(() -> running(agent, "web") == 1, "back to one web allocation after the revert");
+      assertEquals(1, running(agent, "web"));
+    }
+  }
+
+  private static String webJob(int count, Path proof) {
+    return """
+        job "web" {
+          type = "service"
+          group "web" {
+            count = %d
+            task "server" {
+              driver = "raw_exec"
+              config {
+                command = "/bin/sh"
+                args    = ["-c", "touch %s/$NOMAD_ALLOC_ID; exec sleep 600"]
+              }
+              kill_timeout = "1s"
+              resources {
+                cpu    = 20
+                memory = 16
+              }
+            }
+          }
+        }
+        """.formatted(count, proof);
+  }
+
+  private static long running(Agent agent, String job) {
+    List<Allocation> allocs = agent.server().state().allocsByJob("default", job);
+    return allocs.stream()
+        .filter(a -> !a.isServerTerminal() && Allocation.CLIENT_RUNNING.equals(a.clientStatus()))
+        .count();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for: " + what);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void git(Path dir, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.name=Test",
+        "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("HOME", tmp.toString());
+    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package dev.caravan.cluster.client;
+
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.LogConfig;
+import dev.caravan.cluster.structs.Resources;
+import dev.caravan.cluster.structs.RestartPolicy;
+import dev.caravan.cluster.structs.Task;
+import dev.caravan.cluster.structs.TaskEvent;
+import dev.caravan.cluster.structs.TaskGroup;
+import dev.caravan.cluster.structs.TaskState;
+import dev.caravan.drivers.DriverException;
+import dev.caravan.drivers.ExitResult;
+import dev.caravan.drivers.TaskConfig;
+import dev.caravan.drivers.TaskDriver;
+import dev.caravan.drivers.TaskHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one allocation: one thread per task, each starting its task through its driver,
+ * restarting it under the group's restart policy, and reporting every change of task state.
+ *
+ * <p>Task state machine: pending -> running -> (restarting -> running)* -> dead. The
+ * allocation's client status follows: running while any task runs, complete when every task
+ * exited successfully, failed when a task failed past its restart policy.
+ */
+final class AllocRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(AllocRunner.class);
+
+  private final Allocation alloc;
+  private final Map<String, TaskDriver> drivers;
+  private final Path allocDir;
+  private final Clock clock;
+  private final Consumer<Allocation> reporter;
+  private final Map<String, TaskState> states = new ConcurrentHashMap<>();
+  private final Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean stopping;
+
+  AllocRunner(Allocation alloc, Map<String, TaskDriver> drivers, Path allocRoot, Clock clock,
+      Consumer<Allocation> reporter) {
+    this.alloc = alloc;
+    this.drivers = drivers;
+    this.allocDir = allocRoot.resolve(alloc.id());
+    this.clock = clock;
+    this.reporter = reporter;
+  }
+
+  Allocation alloc() {
+    return alloc;
+  }
+
+  void start() {
+    TaskGroup group = alloc.job().group(alloc.taskGroup());
+    if (group == null) {
+      LOG.warn("allocation {} names group {} that its job lacks", alloc.id(), alloc.taskGroup());
+      return;
+    }
+    for (Task task : group.tasks()) {
+      states.put(task.name(), new TaskState(TaskState.PENDING, false, 0, 0, 0, 0,
+          List.of(event("Received", "Task received by client", 0))));
+    }
+    report();
+    for (Task task : group.tasks()) {
+      Thread t = new Thread(() -> runTask(group, task), "task-" + alloc.name() + "-" + task.name());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+  }
+
+  /** Stops every task (kill signal, then kill after the task's kill timeout) and waits. */
+  void stop() {
+    stopping = true;
+    TaskGroup group = alloc.job().group(alloc.taskGroup());
+    for (Map.Entry<String, TaskHandle> e : handles.entrySet()) {
+      Task task = group == null ? null : group.task(e.getKey());
+      Duration timeout = task == null ? Duration.ofSeconds(5) : task.killTimeout();
+      String signal = task == null ? null : task.killSignal();
+      try {
+        drivers.get(e.getValue().driver()).stop(e.getValue(), timeout, signal);
+      } catch (DriverException ex) {
+        LOG.warn("stopping task {} of allocation {}: {}", e.getKey(), alloc.id(), ex.getMessage());
+      }
+    }
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void runTask(TaskGroup group, Task task) {
+    RestartPolicy policy = task.restartPolicy() != null ? task.restartPolicy()
+        : group.restartPolicy() != null ? group.restartPolicy()
+        : (Job.TYPE_BATCH.equals(alloc.job().type()) ? RestartPolicy.batchDefaults()
+            : RestartPolicy.serviceDefaults());
+    boolean batch = Job.TYPE_BATCH.equals(alloc.job().type())
+        || Job.TYPE_SYSBATCH.equals(alloc.job().type());
+    TaskDriver driver = drivers.get(task.driver());
+    if (driver == null) {
+      finish(task.name(), true, event("Driver Failure", "driver " + task.driver()
+          + " is not available on this client", 0));
+      return;
+    }
+    List<String> configErrors = driver.validateConfig(task.config());
+    if (!configErrors.isEmpty()) {
+      finish(task.name(), true, event("Failed Validation", String.join("; ", configErrors), 0));
+      return;
+    }
+    int restarts = 0;
+    long windowStart = clock.millis();
+    while (!stopping) {
+      ExitResult exit;
+      try {
+        TaskHandle handle = driver.start(taskConfig(task));
+        handles.put(task.name(), handle);
+        update(task.name(), TaskState.RUNNING, false, restarts,
+            event("Started", "Task started by client", 0));
+        exit = driver.waitTask(handle).get();
+      } catch (DriverException e) {
+        exit = new ExitResult(-1, 0, false, e.getMessage());
+        appendEvent(task.name(), event("Driver Failure", e.getMessage(), 0));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        exit = new ExitResult(-1, 0, false, String.valueOf(e.getMessage()));
+      }
+      if (stopping) {
+        finish(task.name(), false, event("Killed", "Task successfully killed", exit.exitCode()));
+        return;
+      }
+      appendEvent(task.name(), event("Terminated", "Exit Code: " + exit.exitCode()
+          + (exit.error() == null ? "" : ", " + exit.error()), exit.exitCode()));
+      if (exit.successful() && batch) {
+        finish(task.name(), false, event("Completed", "Task completed", 0));
+        return;
+      }
+      if (clock.millis() - windowStart > policy.interval().toMillis()) {
+        windowStart = clock.millis();
+        restarts = 0;
+      }
+      if (restarts >= policy.attempts() && RestartPolicy.MODE_FAIL.equals(policy.mode())) {
+        finish(task.name(), true, event("Not Restarting",
+            "Exceeded allowed attempts " + policy.attempts() + " in interval " + policy.interval(), 0));
+        return;
+      }
+      restarts++;
+      update(task.name(), TaskState.PENDING, false, restarts,
+          event("Restarting", "Task restarting in " + policy.delay(), 0));
+      try {
+        Thread.sleep(policy.delay().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private TaskConfig taskConfig(Task task) throws DriverException {
+    Path taskDir = allocDir.resolve(task.name());
+    Path logDir = allocDir.resolve("alloc").resolve("logs");
+    try {
+      Files.createDirectories(taskDir.resolve("local"));
+      Files.createDirectories(taskDir.resolve("secrets"));
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new DriverException("cannot create task directory " + taskDir + ": " + e.getMessage());
+    }
+    Map<String, String> env = new LinkedHashMap<>(TaskEnvironment.of(alloc, task, allocDir, taskDir));
+    Map<String, Object> config = TaskEnvironment.interpolate(task.config(), env);
+    Resources r = task.resources() == null ? Resources.defaults() : task.resources();
+    LogConfig logs = task.logConfig() == null ? LogConfig.defaults() : task.logConfig();
+    return new TaskConfig(alloc.id() + "/" + task.name(), alloc.id(), alloc.jobId(),
+        alloc.taskGroup(), task.name(), config, env, task.user(),
+        new TaskConfig.TaskResources(r.cpu(), r.memoryMb(), r.memoryMaxMb()),
+        allocDir.resolve("alloc"), taskDir,
+        new TaskConfig.LogSettings(logDir, logs.maxFiles(), logs.maxFileSizeMb() * 1024L * 1024L));
+  }
+
+  private TaskEvent event(String type, String message, int exitCode) {
+    return new TaskEvent(type, clock.millis() * 1_000_000L, message, message, exitCode, 0,
+        false, null, null, Map.of());
+  }
+
+  private void appendEvent(String task, TaskEvent e) {
+    states.computeIfPresent(task, (k, s) -> withEvent(s, e));
+    report();
+  }
+
+  private void update(String task, String state, boolean failed, int restarts, TaskEvent e) {
+    long now = clock.millis() * 1_000_000L;
+    states.computeIfPresent(task, (k, s) -> {
+      TaskState next = new TaskState(state, failed, restarts, restarts > 0 ? now : s.lastRestart(),
+          TaskState.RUNNING.equals(state) && s.startedAt() == 0 ? now : s.startedAt(),
+          s.finishedAt(), s.events());
+      return withEvent(next, e);
+    });
+    report();
+  }
+
+  private void finish(String task, boolean failed, TaskEvent e) {
+    long now = clock.millis() * 1_000_000L;
+    states.computeIfPresent(task, (k, s) -> withEvent(new TaskState(TaskState.DEAD, failed,
+        s.restarts(), s.lastRestart(), s.startedAt(), now, s.events()), e));
+    handles.remove(task);
+    report();
+  }
+
+  private static TaskState withEvent(TaskState s, TaskEvent e) {
+    List<TaskEvent> events = new ArrayList<>(s.events());
+    events.add(e);
+    if (events.size() > 10) {
+      events = events.subList(events.size() - 10, events.size());
+    }
+    return new TaskState(s.state(), s.failed(), s.restarts(), s.lastRestart(), s.startedAt(),
+        s.finishedAt(), events);
+  }
+
+  /** The allocation's client status, derived from its tasks' states. */
+  static String clientStatus(Map<String, TaskState> states) {
+    boolean anyRunning = false;
+    boolean anyPending = false;
+    boolean anyFailed = false;
+    boolean allDead = true;
+    for (TaskState s : states.values()) {
+      switch (s.state()) {
+        case TaskState.RUNNING -> { anyRunning = true; allDead = false; }
+        case TaskState.PENDING -> { anyPending = true; allDead = false; }
+        default -> anyFailed |= s.failed();
+      }
+    }
+    if (anyFailed && !anyRunning) {
+      return Allocation.CLIENT_FAILED;
+    }
+    if (allDead) {
+      return Allocation.CLIENT_COMPLETE;
+    }
+    if (anyRunning) {
+      return Allocation.CLIENT_RUNNING;
+    }
+    return anyPending ? Allocation.CLIENT_PENDING : Allocation.CLIENT_RUNNING;
+  }
+
+  private synchronized void report() {
+    Map<String, TaskState> snapshot = new LinkedHashMap<>(states);
+    String status = clientStatus(snapshot);
+    reporter.accept(alloc.toBuilder().clientStatus(status).taskStates(snapshot)
+        .clientDescription(switch (status) {
+          case Allocation.CLIENT_RUNNING -> "Tasks are running";
+          case Allocation.CLIENT_COMPLETE -> "All tasks have completed";
+          case Allocation.CLIENT_FAILED -> "Failed tasks";
+          default -> "No tasks have started";
+        }).build());
+  }
+}

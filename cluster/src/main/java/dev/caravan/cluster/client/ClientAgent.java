@@ -1,0 +1,195 @@
+package dev.caravan.cluster.client;
+
+import dev.caravan.cluster.server.Cluster;
+import dev.caravan.cluster.server.ClusterException;
+import dev.caravan.cluster.server.ClusterState;
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Node;
+import dev.caravan.drivers.TaskDriver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client agent: registers its node, heartbeats, watches its allocations with blocking
+ * queries, runs the ones the servers want and stops the ones they no longer want, and reports
+ * task states back.
+ */
+public final class ClientAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientAgent.class);
+
+  private final ClientConfig config;
+  private final Cluster servers;
+  private final Map<String, TaskDriver> drivers;
+  private final Clock clock;
+  private final Map<String, AllocRunner> runners = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-heartbeat"));
+  private final ScheduledExecutorService reporter =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-alloc-updates"));
+  private final Map<String, Allocation> pendingUpdates = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+  private Thread watcher;
+  private Node node;
+
+  public ClientAgent(ClientConfig config, Cluster servers, Map<String, TaskDriver> drivers,
+      Clock clock) {
+    this.config = config;
+    this.servers = servers;
+    this.drivers = Map.copyOf(drivers);
+    this.clock = clock;
+  }
+
+  /** Fingerprints, registers and starts watching; returns once the node is registered. */
+  public synchronized void start() throws IOException, ClusterException {
+    node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L);
+    Duration ttl = servers.registerNode(node);
+    LOG.info("client node {} ({}) registered", node.name(), node.id());
+    scheduleHeartbeat(ttl);
+    reporter.scheduleWithFixedDelay(this::flushUpdates, 50, 50, TimeUnit.MILLISECONDS);
+    watcher = daemon(this::watchAllocations, "client-alloc-watcher");
+    watcher.start();
+  }
+
+  public String nodeId() {
+    return node.id();
+  }
+
+  private void scheduleHeartbeat(Duration ttl) {
+    long delay = Math.max(100, ttl.toMillis() / 2);
+    heartbeats.schedule(() -> {
+      if (closed) {
+        return;
+      }
+      Duration next = ttl;
+      try {
+        next = servers.heartbeat(node.id());
+      } catch (ClusterException e) {
+        if (e.status() == 404) {
+          try {
+            next = servers.registerNode(node);
+          } catch (ClusterException re) {
+            LOG.warn("re-registering node: {}", re.getMessage());
+          }
+        } else {
+          LOG.warn("heartbeat: {}", e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("heartbeat failed", e);
+      }
+      scheduleHeartbeat(next);
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void watchAllocations() {
+    long index = 0;
+    while (!closed) {
+      try {
+        ClusterState state = servers.awaitIndex(index, Duration.ofSeconds(5));
+        index = state.index();
+        reconcile(state.allocsByNode(node.id()));
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("watching allocations", e);
+        sleepQuietly(500);
+      }
+    }
+  }
+
+  /** Starts what should run and is not running here; stops what runs and should not. */
+  private void reconcile(List<Allocation> allocs) {
+    Set<String> seen = new HashSet<>();
+    for (Allocation a : allocs) {
+      seen.add(a.id());
+      AllocRunner runner = runners.get(a.id());
+      if (a.isServerTerminal()) {
+        if (runner != null) {
+          runners.remove(a.id());
+          stopAsync(runner);
+        }
+      } else if (runner == null && !a.isClientTerminal()) {
+        AllocRunner r = new AllocRunner(a, drivers, allocRoot(), clock, this::queueUpdate);
+        runners.put(a.id(), r);
+        r.start();
+      }
+    }
+    for (String id : new HashSet<>(runners.keySet())) {
+      if (!seen.contains(id)) {
+        stopAsync(runners.remove(id));
+      }
+    }
+  }
+
+  private void stopAsync(AllocRunner runner) {
+    daemon(runner::stop, "stop-" + runner.alloc().name()).start();
+  }
+
+  private Path allocRoot() {
+    return config.dataDir().resolve("alloc");
+  }
+
+  private void queueUpdate(Allocation update) {
+    pendingUpdates.put(update.id(), update);
+  }
+
+  /** Sends batched allocation updates: one Raft write per batch, not per task event. */
+  private void flushUpdates() {
+    if (pendingUpdates.isEmpty()) {
+      return;
+    }
+    Map<String, Allocation> batch = new HashMap<>();
+    for (String id : new HashSet<>(pendingUpdates.keySet())) {
+      Allocation a = pendingUpdates.remove(id);
+      if (a != null) {
+        batch.put(id, a);
+      }
+    }
+    try {
+      servers.updateAllocsFromClient(List.copyOf(batch.values()));
+    } catch (ClusterException | RuntimeException e) {
+      LOG.warn("reporting allocation updates: {}", e.getMessage());
+      batch.forEach(pendingUpdates::putIfAbsent);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    heartbeats.shutdownNow();
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+    for (AllocRunner r : runners.values()) {
+      r.stop();
+    }
+    flushUpdates();
+    reporter.shutdownNow();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
