@@ -102,8 +102,9 @@ class MockDriverTest {
 
   @Test
   void startRejectsAnInvalidConfig() {
-    DriverException e =
-        assertThrows(DriverException.class, () -> driver.start(task("web", Map.of("foo", 1), dir)));
+    TaskConfig invalid = task("web", Map.of("foo", 1), dir);
+
+    DriverException e = assertThrows(DriverException.class, () -> driver.start(invalid));
 
     assertEquals("unknown key \"foo\" in mock config", e.getMessage());
   }
