@@ -1,5 +1,6 @@
 package dev.caravan.drivers;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,7 +15,9 @@ public final class Drivers {
    */
   public static Map<String, TaskDriver> load(DriverOptions options) {
     Map<String, TaskDriver> drivers = new TreeMap<>();
-    for (TaskDriver driver : new TaskDriver[] {new MockDriver(), new RawExecDriver(options)}) {
+    List<TaskDriver> all =
+        List.of(new MockDriver(), new RawExecDriver(options), new ExecDriver());
+    for (TaskDriver driver : all) {
       drivers.put(driver.name(), driver);
     }
     return Map.copyOf(drivers);

@@ -79,8 +79,10 @@ class MockDriverTest {
 
   @Test
   void writesStdoutAndStderrStringsToTheLogs() throws Exception {
-    driver.start(
-        task("web", Map.of("stdout_string", "hello", "stderr_string", "oops", "run_for", "0"), dir));
+    Map<String, Object> config =
+        Map.of("stdout_string", "hello", "stderr_string", "oops", "run_for", "0");
+
+    driver.start(task("web", config, dir));
 
     assertEquals("hello", Files.readString(dir.resolve("logs/web.stdout.0")));
     assertEquals("oops", Files.readString(dir.resolve("logs/web.stderr.0")));
