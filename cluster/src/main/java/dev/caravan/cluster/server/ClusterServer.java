@@ -108,8 +108,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 1000L);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 100L);
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
 
     sm.onLeaderChanged((member, newLeader) -> leadershipEvents.execute(() -> leaderChanged(newLeader)));
     sm.onApply(this::afterApply);
