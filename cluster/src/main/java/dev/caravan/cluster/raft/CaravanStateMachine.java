@@ -50,6 +50,18 @@ public final class CaravanStateMachine extends BaseStateMachine {
     this.leaderListener = listener;
   }
 
+  private volatile Runnable leaderReadyListener = () -> { };
+
+  /** Called when this server, newly leader, has applied its first entry of the term. */
+  public void onLeaderReady(Runnable listener) {
+    this.leaderReadyListener = listener;
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    leaderReadyListener.run();
+  }
+
   public void onApply(BiConsumer<Command, StateImage> listener) {
     this.applyListener = listener;
   }

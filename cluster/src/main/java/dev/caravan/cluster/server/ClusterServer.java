@@ -113,6 +113,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
 
     sm.onLeaderChanged((member, newLeader) -> leadershipEvents.execute(() -> leaderChanged(newLeader)));
     sm.onApply(this::afterApply);
+    sm.onLeaderReady(() -> leadershipEvents.execute(() -> leaderChanged(selfId)));
 
     boolean formatted = Files.exists(raftDir.resolve(GROUP_ID.getUuid().toString()));
     this.raft = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(sm)

@@ -102,4 +102,30 @@ class ClusterServerTest {
       assertTrue(bad.getMessage().startsWith("job:"), bad.getMessage());
     }
   }
+
+  @Test
+  void aBlockedJobIsPlacedWhenANodeRegistersAndClientUpdatesAreRecorded(@TempDir Path dir)
+      throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      Cluster.JobRegisterResult r = server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      ClusterState s = awaitState(server, st -> st.eval(r.evalId())
+          .map(e -> e.blockedEval() != null).orElse(false));
+      assertEquals(2, s.eval(r.evalId()).orElseThrow().failedTgAllocs().get("web")
+          .coalescedFailures() + 1);
+
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      s = awaitState(server, st -> running(st, "web") == 2);
+      Allocation a = s.allocsByJob("default", "web").get(0);
+      server.updateAllocsFromClient(List.of(a.toBuilder().clientStatus(Allocation.CLIENT_RUNNING)
+          .nodeId("ignored").build()));
+
+      s = awaitState(server, st -> Allocation.CLIENT_RUNNING.equals(
+          st.alloc(a.id()).orElseThrow().clientStatus()));
+      assertEquals("n1", s.alloc(a.id()).orElseThrow().nodeId());
+      assertEquals(Job.STATUS_RUNNING, s.job("default", "web").orElseThrow().status());
+    }
+  }
 }
