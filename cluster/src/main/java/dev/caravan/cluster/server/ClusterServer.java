@@ -137,6 +137,22 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return new ClusterServer(cfg, heartbeatTtl);
   }
 
+  /**
+   * Asks the local Raft server to take a snapshot now (the whole state as JSON, one file named
+   * by term and index); returns the snapshot's index.
+   */
+  public long snapshot() throws ClusterException {
+    try {
+      RaftClientReply reply = client.getSnapshotManagementApi(selfId).create(30_000);
+      if (!reply.isSuccess()) {
+        throw new ClusterException(503, "snapshot failed: " + reply.getException());
+      }
+      return reply.getLogIndex();
+    } catch (IOException e) {
+      throw new ClusterException(503, "snapshot failed: " + e.getMessage(), e);
+    }
+  }
+
   public ServerConfig config() {
     return cfg;
   }

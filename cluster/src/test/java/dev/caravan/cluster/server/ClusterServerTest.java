@@ -128,4 +128,27 @@ class ClusterServerTest {
       assertEquals(Job.STATUS_RUNNING, s.job("default", "web").orElseThrow().status());
     }
   }
+
+  @Test
+  void restartFromASnapshotRecoversTheState(@TempDir Path dir) throws Exception {
+    ServerConfig cfg = ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort());
+    try (ClusterServer server = ClusterServer.start(cfg)) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      awaitState(server, st -> running(st, "web") == 2);
+
+      server.snapshot();
+    }
+    assertTrue(java.nio.file.Files.walk(dir).anyMatch(
+        p -> p.getFileName().toString().startsWith("snapshot.")));
+
+    try (ClusterServer again = ClusterServer.start(cfg)) {
+      ClusterState s = awaitState(again, st -> running(st, "web") == 2);
+      Allocation a = s.allocsByJob("default", "web").get(0);
+      assertTrue(a.job() == s.jobVersions("default", "web").get(0)
+          || a.job().version() == s.jobVersions("default", "web").get(0).version());
+      assertEquals("n1", a.nodeId());
+    }
+  }
 }
