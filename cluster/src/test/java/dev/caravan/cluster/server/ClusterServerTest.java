@@ -151,4 +151,27 @@ class ClusterServerTest {
       assertEquals("n1", a.nodeId());
     }
   }
+
+  @Test
+  void stoppingAndPurgingAJobStopsItsAllocations(@TempDir Path dir) throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("api", 1), false, 0));
+      awaitState(server, st -> running(st, "web") == 2 && running(st, "api") == 1);
+
+      Cluster.JobRegisterResult stop = server.deregisterJob("default", "web", false);
+      server.deregisterJob("default", "api", true);
+
+      ClusterState s = awaitState(server, st -> running(st, "web") == 0 && running(st, "api") == 0);
+      assertTrue(s.job("default", "web").orElseThrow().stop());
+      assertEquals(Job.STATUS_DEAD, s.job("default", "web").orElseThrow().status());
+      assertTrue(s.job("default", "api").isEmpty());
+      assertEquals("job-deregister", s.eval(stop.evalId()).orElseThrow().triggeredBy());
+      assertEquals(404, assertThrows(ClusterException.class,
+          () -> server.deregisterJob("default", "api", true)).status());
+    }
+  }
 }
