@@ -257,7 +257,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       throw ClusterException.badRequest(errors.stream().map(Object::toString)
           .collect(Collectors.joining("; ")));
     }
-    if (request.enforceIndex()) {
+    if (request.enforceIndex() && leader) {
+      // a follower's image may lag: there only the re-check inside apply decides
       long have = state().job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
       if (have != request.jobModifyIndex()) {
         throw ClusterException.conflict(casMessage(request.jobModifyIndex(), have));

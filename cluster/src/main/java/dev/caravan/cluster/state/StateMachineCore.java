@@ -125,7 +125,13 @@ public final class StateMachineCore {
     for (Allocation p : c.placements()) {
       Allocation have = tx.allocs().get(p.id());
       Job shared = sharedVersion(tx, p);
-      tx.allocs().put(p.id(), p.toBuilder()
+      Allocation.Builder b = p.toBuilder();
+      if (have != null) {
+        // an in-place update: what the client reported stays the client's
+        b.clientStatus(have.clientStatus()).clientDescription(have.clientDescription())
+            .taskStates(have.taskStates()).deploymentStatus(have.deploymentStatus());
+      }
+      tx.allocs().put(p.id(), b
           .job(shared)
           .createIndex(have == null ? tx.index : have.createIndex())
           .createTime(have == null ? c.time() : have.createTime())

@@ -138,4 +138,24 @@ class StateMachineCoreTest {
     assertSame(back.jobVersions("default", "web").get(0), back.alloc("a1").orElseThrow().job());
     assertEquals(s.evals(), back.evals());
   }
+
+  @Test
+  void inPlaceUpdateKeepsWhatTheClientReported() {
+    StateImage s = register(StateImage.EMPTY, 1, Fixtures.job("web", 1));
+    Allocation a = Allocation.builder().id("a1").name("web.web[0]").jobId("web")
+        .job(s.job("default", "web").orElseThrow()).taskGroup("web").nodeId("n1").build();
+    s = StateMachineCore.apply(s, 2, new Command.PlanApply("e", List.of(a), List.of(), 7));
+    s = StateMachineCore.apply(s, 3, new Command.AllocClientUpdate(List.of(a.toBuilder()
+        .clientStatus(Allocation.CLIENT_RUNNING).build()), List.of(), 8));
+    s = register(s, 4, Fixtures.job("web", 2));
+
+    s = StateMachineCore.apply(s, 5, new Command.PlanApply("e", List.of(a.toBuilder()
+        .job(s.job("default", "web").orElseThrow()).build()), List.of(), 9));
+
+    Allocation updated = s.alloc("a1").orElseThrow();
+    assertEquals(Allocation.CLIENT_RUNNING, updated.clientStatus());
+    assertEquals(1, updated.job().version());
+    assertEquals(2, updated.createIndex());
+    assertEquals(5, updated.modifyIndex());
+  }
 }
