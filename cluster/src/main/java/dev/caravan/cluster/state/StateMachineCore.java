@@ -288,9 +288,16 @@ public final class StateMachineCore {
           : job.stop() || (any && Job.TYPE_BATCH.equals(job.type())) ? Job.STATUS_DEAD
           : Job.STATUS_PENDING;
       if (!status.equals(job.status())) {
+        Job updated = job.toBuilder().status(status).build();
         List<Job> copy = new ArrayList<>(versions);
-        copy.set(0, job.toBuilder().status(status).build());
+        copy.set(0, updated);
         jobs().put(key, Collections.unmodifiableList(copy));
+        // keep allocations sharing the stored instance of their version (rare: status changes)
+        for (Allocation a : new ArrayList<>(allocs().values())) {
+          if (a.job() == job) {
+            allocs().put(a.id(), a.toBuilder().job(updated).build());
+          }
+        }
       }
     }
 

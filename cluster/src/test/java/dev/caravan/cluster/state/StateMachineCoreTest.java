@@ -158,4 +158,35 @@ class StateMachineCoreTest {
     assertEquals(2, updated.createIndex());
     assertEquals(5, updated.modifyIndex());
   }
+
+  @Test
+  void unknownTypeCodesAreRejectedByTheCodec() {
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> CommandCodec.decode("{\"Type\":999,\"Command\":{}}".getBytes(
+            java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertEquals("unknown command type 999", e.getMessage());
+  }
+
+  @Test
+  void handlesTenThousandAllocations() {
+    StateImage s = register(StateImage.EMPTY, 1, Fixtures.job("web", 10_000));
+    Job job = s.job("default", "web").orElseThrow();
+    List<Allocation> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      many.add(Allocation.builder().id("a" + i).name("web.web[" + i + "]").jobId("web")
+          .job(job).taskGroup("web").nodeId("n" + (i % 50)).build());
+    }
+
+    s = StateMachineCore.apply(s, 2, new Command.PlanApply("e", many, List.of(), 1));
+    for (long i = 3; i < 103; i++) {
+      s = StateMachineCore.apply(s, i, new Command.AllocClientUpdate(List.of(many.get((int) i)
+          .toBuilder().clientStatus(Allocation.CLIENT_RUNNING).build()), List.of(), i));
+    }
+
+    assertEquals(10_000, s.allocs().size());
+    assertEquals(200, s.allocsByNode("n7").size());
+    assertSame(s.jobVersions("default", "web").get(0).taskGroups(),
+        s.alloc("a9999").orElseThrow().job().taskGroups());
+  }
 }
