@@ -123,7 +123,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     this.raft.start();
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
-    this.client = RaftClient.newBuilder().setProperties(clientProps).setRaftGroup(group).build();
+    // bounded: a write with no leader for ~30 s fails with 503 instead of hanging
+    this.client = RaftClient.newBuilder().setProperties(clientProps).setRaftGroup(group)
+        .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .build();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
   }
 
