@@ -111,9 +111,9 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
 
-    sm.onLeaderChanged((member, newLeader) -> leadershipEvents.execute(() -> leaderChanged(newLeader)));
+    sm.onLeaderChanged((member, newLeader) -> onLeadershipThread(() -> leaderChanged(newLeader)));
     sm.onApply(this::afterApply);
-    sm.onLeaderReady(() -> leadershipEvents.execute(() -> leaderChanged(selfId)));
+    sm.onLeaderReady(() -> onLeadershipThread(() -> leaderChanged(selfId)));
 
     boolean formatted = Files.exists(raftDir.resolve(GROUP_ID.getUuid().toString()));
     this.raft = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(sm)
@@ -159,6 +159,14 @@ public final class ClusterServer implements Cluster, AutoCloseable {
 
   public ServerConfig config() {
     return cfg;
+  }
+
+  private void onLeadershipThread(Runnable r) {
+    try {
+      leadershipEvents.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {
