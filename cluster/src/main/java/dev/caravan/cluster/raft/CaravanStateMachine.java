@@ -1,0 +1,179 @@
+package dev.caravan.cluster.raft;
+
+import dev.caravan.cluster.state.Command;
+import dev.caravan.cluster.state.CommandCodec;
+import dev.caravan.cluster.state.StateImage;
+import dev.caravan.cluster.state.StateMachineCore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine: decodes each committed command and applies it with
+ * {@link StateMachineCore}; snapshots are the whole image as JSON, one file named by term and
+ * index. Apply never throws: an undecodable entry is logged and only takes the index.
+ */
+public final class CaravanStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(CaravanStateMachine.class);
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Object monitor = new Object();
+  private volatile StateImage image = StateImage.EMPTY;
+  private volatile BiConsumer<RaftGroupMemberId, RaftPeerId> leaderListener = (g, p) -> { };
+  /** Called after every apply with the command and the new image (on the applier thread). */
+  private volatile BiConsumer<Command, StateImage> applyListener = (c, s) -> { };
+
+  public StateImage image() {
+    return image;
+  }
+
+  public void onLeaderChanged(BiConsumer<RaftGroupMemberId, RaftPeerId> listener) {
+    this.leaderListener = listener;
+  }
+
+  private volatile Runnable leaderReadyListener = () -> { };
+
+  /** Called when this server, newly leader, has applied its first entry of the term. */
+  public void onLeaderReady(Runnable listener) {
+    this.leaderReadyListener = listener;
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    leaderReadyListener.run();
+  }
+
+  public void onApply(BiConsumer<Command, StateImage> listener) {
+    this.applyListener = listener;
+  }
+
+  /** Blocks until the image's index reaches {@code minIndex} or the deadline passes. */
+  public StateImage awaitIndex(long minIndex, long deadlineNanos) throws InterruptedException {
+    synchronized (monitor) {
+      while (image.index() < minIndex) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        monitor.wait(Math.max(1, left / 1_000_000));
+      }
+      return image;
+    }
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    load(storage.loadLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+  }
+
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) {
+      return;
+    }
+    File file = snapshot.getFile().getPath().toFile();
+    if (!file.exists()) {
+      return;
+    }
+    StateImage restored = StateImage.fromJson(Files.readAllBytes(file.toPath()));
+    TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
+    synchronized (monitor) {
+      image = restored;
+      setLastAppliedTermIndex(last);
+      monitor.notifyAll();
+    }
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    StateImage snap;
+    TermIndex last;
+    synchronized (monitor) {
+      snap = image;
+      last = getLastAppliedTermIndex();
+    }
+    if (last == null) {
+      return -1;
+    }
+    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    File tmp = new File(file.getPath() + ".tmp");
+    Files.write(tmp.toPath(), snap.toJson());
+    Files.move(tmp.toPath(), file.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+    return last.getIndex();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    Command command = null;
+    try {
+      command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("skipping undecodable entry at index {}: {}", index, e.toString());
+    }
+    StateImage next;
+    synchronized (monitor) {
+      StateImage before = image;
+      try {
+        next = command == null ? before : StateMachineCore.apply(before, index, command);
+      } catch (RuntimeException e) {
+        LOG.error("apply failed at index {}; recorded as no-op", index, e);
+        next = before;
+      }
+      if (next.index() < index) {
+        next = StateMachineCore.apply(next, index, new Command.EvalUpsert(java.util.List.of(), 0));
+      }
+      image = next;
+      updateLastAppliedTermIndex(entry.getTerm(), index);
+      monitor.notifyAll();
+    }
+    if (command != null) {
+      try {
+        applyListener.accept(command, next);
+      } catch (RuntimeException e) {
+        LOG.warn("apply listener failed", e);
+      }
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(Long.toString(index)));
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    leaderListener.accept(groupMemberId, newLeaderId);
+  }
+}

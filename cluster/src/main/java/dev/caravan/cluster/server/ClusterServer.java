@@ -1,0 +1,611 @@
+package dev.caravan.cluster.server;
+
+import dev.caravan.cluster.raft.CaravanStateMachine;
+import dev.caravan.cluster.scheduler.EvalBroker;
+import dev.caravan.cluster.scheduler.GenericScheduler;
+import dev.caravan.cluster.scheduler.Plan;
+import dev.caravan.cluster.scheduler.PlanResult;
+import dev.caravan.cluster.scheduler.Planner;
+import dev.caravan.cluster.state.Command;
+import dev.caravan.cluster.state.CommandCodec;
+import dev.caravan.cluster.state.StateImage;
+import dev.caravan.cluster.structs.AllocatedResources;
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.JobDefaults;
+import dev.caravan.cluster.structs.JobValidator;
+import dev.caravan.cluster.structs.Node;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Caravan server: a Ratis peer over {@link CaravanStateMachine}, plus the leader-only eval
+ * broker, scheduler worker, plan applier and heartbeat tracker. Writes are validated here,
+ * then proposed through a Raft client (which forwards to the leader).
+ */
+public final class ClusterServer implements Cluster, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
+  /** The heartbeat TTL of dev mode. */
+  public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(10);
+  private static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
+  private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ServerConfig cfg;
+  private final Clock clock;
+  private final Duration heartbeatTtl;
+  private final RaftPeerId selfId;
+  private final RaftGroup group;
+  private final CaravanStateMachine sm = new CaravanStateMachine();
+  private final RaftServer raft;
+  private final RaftClient client;
+  private final EvalBroker broker = new EvalBroker();
+  private final Map<String, Long> heartbeatDeadlines = new ConcurrentHashMap<>();
+  private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService leadershipEvents = Executors.newSingleThreadExecutor(
+      r -> daemon(r, "caravan-leadership"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      r -> daemon(r, "caravan-heartbeats"));
+  private volatile RaftPeerId leaderId;
+  private volatile boolean leader;
+  private volatile Thread worker;
+  private volatile boolean closed;
+
+  private ClusterServer(ServerConfig cfg, Duration heartbeatTtl) throws IOException {
+    this.cfg = cfg;
+    this.clock = cfg.clock();
+    this.heartbeatTtl = heartbeatTtl;
+    this.selfId = peerId(cfg.raftAddress());
+    List<RaftPeer> peers = new ArrayList<>();
+    for (String addr : cfg.peerAddresses()) {
+      peers.add(RaftPeer.newBuilder().setId(peerId(addr)).setAddress(addr).build());
+    }
+    this.group = RaftGroup.valueOf(GROUP_ID, peers);
+
+    RaftProperties props = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+    Path raftDir = cfg.dataDir().resolve("raft");
+    Files.createDirectories(raftDir);
+    RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
+    GrpcConfigKeys.Server.setPort(props, port(cfg.raftAddress()));
+    GrpcConfigKeys.Server.setHost(props, host(cfg.raftAddress()));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 1000L);
+    RaftServerConfigKeys.Snapshot.setCreationGap(props, 100L);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+
+    sm.onLeaderChanged((member, newLeader) -> onLeadershipThread(() -> leaderChanged(newLeader)));
+    sm.onApply(this::afterApply);
+    sm.onLeaderReady(() -> onLeadershipThread(() -> leaderChanged(selfId)));
+
+    boolean formatted = Files.exists(raftDir.resolve(GROUP_ID.getUuid().toString()));
+    this.raft = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(sm)
+        .setProperties(props)
+        .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+        .build();
+    this.raft.start();
+    RaftProperties clientProps = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
+    // bounded: a write with no leader for ~30 s fails with 503 instead of hanging
+    this.client = RaftClient.newBuilder().setProperties(clientProps).setRaftGroup(group)
+        .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .build();
+    timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts a server with the dev heartbeat TTL. */
+  public static ClusterServer start(ServerConfig cfg) throws IOException {
+    return new ClusterServer(cfg, DEFAULT_HEARTBEAT_TTL);
+  }
+
+  /** Starts a server with the given heartbeat TTL. */
+  public static ClusterServer start(ServerConfig cfg, Duration heartbeatTtl) throws IOException {
+    return new ClusterServer(cfg, heartbeatTtl);
+  }
+
+  /**
+   * Asks the local Raft server to take a snapshot now (the whole state as JSON, one file named
+   * by term and index); returns the snapshot's index.
+   */
+  public long snapshot() throws ClusterException {
+    try {
+      RaftClientReply reply = client.getSnapshotManagementApi(selfId).create(30_000);
+      if (!reply.isSuccess()) {
+        throw new ClusterException(503, "snapshot failed: " + reply.getException());
+      }
+      return reply.getLogIndex();
+    } catch (IOException e) {
+      throw new ClusterException(503, "snapshot failed: " + e.getMessage(), e);
+    }
+  }
+
+  public ServerConfig config() {
+    return cfg;
+  }
+
+  private void onLeadershipThread(Runnable r) {
+    try {
+      leadershipEvents.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  static RaftPeerId peerId(String address) {
+    return RaftPeerId.valueOf("s" + address.replaceAll("[^A-Za-z0-9]", "_"));
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  private static String host(String address) {
+    return address.substring(0, address.lastIndexOf(':'));
+  }
+
+  private long now() {
+    return clock.millis() * 1_000_000L;
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  // ---- Raft plumbing ----
+
+  /** Proposes a command; returns its index once it is applied locally. */
+  long propose(Command command) throws ClusterException {
+    RaftClientReply reply;
+    try {
+      reply = client.io().send(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command))));
+    } catch (IOException e) {
+      throw new ClusterException(503, "no leader: " + e.getMessage(), e);
+    }
+    if (!reply.isSuccess()) {
+      throw new ClusterException(503, "raft write failed: " + reply.getException());
+    }
+    long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+    try {
+      sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException(503, "interrupted", e);
+    }
+    return index;
+  }
+
+  @Override
+  public ClusterState state() {
+    return sm.image();
+  }
+
+  @Override
+  public ClusterState awaitIndex(long minIndex, Duration maxWait) throws InterruptedException {
+    return sm.awaitIndex(minIndex + 1, System.nanoTime() + maxWait.toNanos());
+  }
+
+  @Override
+  public boolean isLeader() {
+    return leader;
+  }
+
+  @Override
+  public String leaderAddress() {
+    RaftPeerId id = leaderId;
+    if (id == null) {
+      return "";
+    }
+    RaftPeer p = group.getPeer(id);
+    return p == null ? "" : p.getAddress();
+  }
+
+  @Override
+  public List<String> peers() {
+    return cfg.peerAddresses();
+  }
+
+  @Override
+  public void addLeadershipListener(LeadershipListener listener) {
+    listeners.add(listener);
+    if (leader) {
+      listener.leadershipGained();
+    }
+  }
+
+  // ---- jobs ----
+
+  @Override
+  public JobRegisterResult registerJob(JobRegisterRequest request) throws ClusterException {
+    if (request == null || request.job() == null) {
+      throw ClusterException.badRequest("job: missing job");
+    }
+    Job job = JobDefaults.apply(request.job());
+    List<JobValidator.Violation> errors = JobValidator.validate(job);
+    if (!errors.isEmpty()) {
+      throw ClusterException.badRequest(errors.stream().map(Object::toString)
+          .collect(Collectors.joining("; ")));
+    }
+    if (request.enforceIndex() && leader) {
+      // a follower's image may lag: there only the re-check inside apply decides
+      long have = state().job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
+      if (have != request.jobModifyIndex()) {
+        throw ClusterException.conflict(casMessage(request.jobModifyIndex(), have));
+      }
+    }
+    long now = now();
+    Evaluation eval = newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now);
+    long index = propose(new Command.JobRegister(job, request.enforceIndex(),
+        request.jobModifyIndex(), eval, now));
+    ClusterState s = state();
+    Evaluation stored = s.eval(eval.id()).orElse(null);
+    if (stored == null) {
+      long have = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
+      throw ClusterException.conflict(casMessage(request.jobModifyIndex(), have));
+    }
+    long jmi = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(index);
+    return new JobRegisterResult(eval.id(), stored.createIndex(), jmi, index);
+  }
+
+  private static String casMessage(long want, long have) {
+    return want == 0
+        ? "job already exists (enforce index 0 means it must not exist)"
+        : "job modify index " + want + " does not match " + have;
+  }
+
+  private static Evaluation newEval(Job job, String trigger, long now) {
+    return Evaluation.builder().id(newId()).namespace(job.namespace())
+        .priority(job.priority()).type(job.type()).triggeredBy(trigger).jobId(job.id())
+        .status(Evaluation.STATUS_PENDING).createTime(now).modifyTime(now).build();
+  }
+
+  @Override
+  public JobRegisterResult deregisterJob(String namespace, String jobId, boolean purge)
+      throws ClusterException {
+    String ns = namespace == null ? "default" : namespace;
+    Job job = state().job(ns, jobId)
+        .orElseThrow(() -> ClusterException.notFound("job not found: " + jobId));
+    long now = now();
+    Evaluation eval = newEval(job, Evaluation.TRIGGER_JOB_DEREGISTER, now);
+    long index = propose(new Command.JobDeregister(ns, jobId, purge, eval, now));
+    ClusterState s = state();
+    long evalIndex = s.eval(eval.id()).map(Evaluation::createIndex).orElse(index);
+    long jmi = s.job(ns, jobId).map(Job::jobModifyIndex).orElse(index);
+    return new JobRegisterResult(eval.id(), evalIndex, jmi, index);
+  }
+
+  // ---- nodes ----
+
+  @Override
+  public Duration registerNode(Node node) throws ClusterException {
+    if (node == null || node.id() == null || node.id().isBlank()) {
+      throw ClusterException.badRequest("node.ID: missing node ID");
+    }
+    propose(new Command.NodeRegister(node, now()));
+    heartbeatDeadlines.put(node.id(), clock.millis() + heartbeatTtl.toMillis());
+    return heartbeatTtl;
+  }
+
+  @Override
+  public Duration heartbeat(String nodeId) throws ClusterException {
+    Node node = state().node(nodeId)
+        .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
+    heartbeatDeadlines.put(nodeId, clock.millis() + heartbeatTtl.toMillis());
+    if (!Node.STATUS_READY.equals(node.status())) {
+      propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_READY, "heartbeat", List.of(),
+          now()));
+    }
+    return heartbeatTtl;
+  }
+
+  private void checkHeartbeats() {
+    if (!leader || closed) {
+      return;
+    }
+    long nowMillis = clock.millis();
+    for (Map.Entry<String, Long> e : heartbeatDeadlines.entrySet()) {
+      if (e.getValue() > nowMillis) {
+        continue;
+      }
+      String nodeId = e.getKey();
+      heartbeatDeadlines.remove(nodeId, e.getValue());
+      Node node = state().node(nodeId).orElse(null);
+      if (node == null || Node.STATUS_DOWN.equals(node.status())) {
+        continue;
+      }
+      try {
+        long now = now();
+        List<Evaluation> evals = new ArrayList<>();
+        Set<String> jobs = new LinkedHashSet<>();
+        for (Allocation a : state().allocsByNode(nodeId)) {
+          if (!a.isTerminal() && jobs.add(a.namespace() + '\0' + a.jobId()) && a.job() != null) {
+            evals.add(newEval(a.job(), Evaluation.TRIGGER_NODE_UPDATE, now).toBuilder()
+                .nodeId(nodeId).build());
+          }
+        }
+        LOG.info("node {} missed its heartbeat; marking it down", nodeId);
+        propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_DOWN, "missed heartbeats",
+            evals, now));
+      } catch (ClusterException ex) {
+        LOG.warn("could not mark node {} down: {}", nodeId, ex.getMessage());
+      }
+    }
+  }
+
+  // ---- allocations from clients ----
+
+  @Override
+  public long updateAllocsFromClient(List<Allocation> updates) throws ClusterException {
+    ClusterState s = state();
+    List<Allocation> slim = new ArrayList<>();
+    List<Evaluation> evals = new ArrayList<>();
+    long now = now();
+    Set<String> jobs = new LinkedHashSet<>();
+    for (Allocation u : updates) {
+      Allocation have = s.alloc(u.id()).orElse(null);
+      if (have == null) {
+        continue;
+      }
+      slim.add(Allocation.builder().id(u.id()).namespace(have.namespace()).jobId(have.jobId())
+          .clientStatus(u.clientStatus()).clientDescription(u.clientDescription())
+          .taskStates(u.taskStates()).deploymentStatus(u.deploymentStatus()).build());
+      if (Allocation.CLIENT_FAILED.equals(u.clientStatus()) && !have.isServerTerminal()
+          && have.job() != null && jobs.add(have.namespace() + '\0' + have.jobId())) {
+        evals.add(newEval(have.job(), Evaluation.TRIGGER_ALLOC_FAILURE, now));
+      }
+    }
+    if (slim.isEmpty()) {
+      return s.index();
+    }
+    return propose(new Command.AllocClientUpdate(slim, evals, now));
+  }
+
+  // ---- leader-only services ----
+
+  private void leaderChanged(RaftPeerId newLeader) {
+    leaderId = newLeader;
+    boolean nowLeader = selfId.equals(newLeader);
+    if (nowLeader == leader) {
+      return;
+    }
+    if (nowLeader) {
+      gainLeadership();
+    } else {
+      loseLeadership();
+    }
+  }
+
+  private void gainLeadership() {
+    try {
+      // barrier: everything committed before our term is applied locally after this
+      propose(new Command.EvalUpsert(List.of(), now()));
+    } catch (ClusterException e) {
+      LOG.warn("leadership barrier failed: {}", e.getMessage());
+      return;
+    }
+    leader = true;
+    broker.setEnabled(true);
+    long deadline = clock.millis() + heartbeatTtl.toMillis();
+    for (Node n : state().nodes()) {
+      if (!Node.STATUS_DOWN.equals(n.status())) {
+        heartbeatDeadlines.putIfAbsent(n.id(), deadline);
+      }
+    }
+    for (Evaluation e : state().evals()) {
+      if (Evaluation.STATUS_PENDING.equals(e.status())) {
+        broker.enqueue(e);
+      }
+    }
+    Thread t = new Thread(this::workerLoop, "caravan-scheduler-" + cfg.serverId());
+    t.setDaemon(true);
+    worker = t;
+    t.start();
+    for (LeadershipListener l : listeners) {
+      try {
+        l.leadershipGained();
+      } catch (RuntimeException e) {
+        LOG.warn("leadership listener failed", e);
+      }
+    }
+  }
+
+  private void loseLeadership() {
+    leader = false;
+    broker.setEnabled(false);
+    heartbeatDeadlines.clear();
+    Thread t = worker;
+    worker = null;
+    if (t != null) {
+      t.interrupt();
+    }
+    for (LeadershipListener l : listeners) {
+      try {
+        l.leadershipLost();
+      } catch (RuntimeException e) {
+        LOG.warn("leadership listener failed", e);
+      }
+    }
+  }
+
+  /** Feeds the broker from what was applied (on every server; the broker is off on followers). */
+  private void afterApply(Command command, StateImage image) {
+    if (!leader) {
+      return;
+    }
+    List<Evaluation> evals = switch (command.typeCode()) {
+      case Command.JobRegister.CODE -> {
+        Evaluation e = ((Command.JobRegister) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
+      case Command.JobDeregister.CODE -> {
+        Evaluation e = ((Command.JobDeregister) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
+      case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
+      case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
+      case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
+      default -> List.of();
+    };
+    for (Evaluation e : evals) {
+      image.eval(e.id()).filter(x -> Evaluation.STATUS_PENDING.equals(x.status()))
+          .ifPresent(broker::enqueue);
+    }
+    boolean unblock = command.typeCode() == Command.NodeRegister.CODE
+        || (command.typeCode() == Command.NodeStatusUpdate.CODE
+            && Node.STATUS_READY.equals(((Command.NodeStatusUpdate) command).status()))
+        || (command.typeCode() == Command.AllocClientUpdate.CODE
+            && ((Command.AllocClientUpdate) command).updates().stream()
+                .anyMatch(Allocation::isClientTerminal));
+    if (unblock) {
+      for (Evaluation e : image.evals()) {
+        if (Evaluation.STATUS_BLOCKED.equals(e.status())) {
+          broker.enqueue(e);
+        }
+      }
+    }
+  }
+
+  private void workerLoop() {
+    Planner planner = new RaftPlanner();
+    GenericScheduler scheduler = new GenericScheduler(this::state, planner, ClusterServer::newId,
+        clock);
+    while (leader && !closed && !Thread.currentThread().isInterrupted()) {
+      Evaluation eval;
+      try {
+        eval = broker.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        scheduler.process(eval);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!closed && leader) {
+          LOG.error("scheduling eval {} failed", eval.id(), e);
+        }
+      } finally {
+        broker.ack(eval);
+      }
+    }
+  }
+
+  /** The plan applier: re-checks placements against the latest state, then commits. */
+  private final class RaftPlanner implements Planner {
+    @Override
+    public PlanResult submitPlan(Plan plan) throws InterruptedException {
+      ClusterState s = state();
+      GenericScheduler.Usage usage = GenericScheduler.Usage.of(s);
+      for (Allocation stop : plan.stops()) {
+        s.alloc(stop.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
+      }
+      List<Allocation> accepted = new ArrayList<>();
+      boolean partial = false;
+      for (Allocation p : plan.placements()) {
+        Node node = s.node(p.nodeId()).orElse(null);
+        AllocatedResources ask = p.allocatedResources();
+        boolean ok = node != null && node.isSchedulable()
+            && (ask == null || usage.exhaustedDimension(node, ask) == null);
+        if (ok) {
+          usage.add(p);
+          accepted.add(p);
+        } else {
+          partial = true;
+        }
+      }
+      if (partial && plan.allAtOnce()) {
+        accepted.clear();
+      }
+      try {
+        long index = propose(new Command.PlanApply(plan.evalId(), accepted,
+            partial && plan.allAtOnce() ? List.of() : plan.stops(), now()));
+        return new PlanResult(accepted, plan.stops(), index, partial, index);
+      } catch (ClusterException e) {
+        throw new IllegalStateException("plan apply failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void updateEval(Evaluation eval) throws InterruptedException {
+      upsert(eval);
+    }
+
+    @Override
+    public void createEval(Evaluation eval) throws InterruptedException {
+      upsert(eval);
+    }
+
+    private void upsert(Evaluation eval) {
+      try {
+        propose(new Command.EvalUpsert(List.of(eval), now()));
+      } catch (ClusterException e) {
+        throw new IllegalStateException("eval update failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    loseLeadershipQuietly();
+    timers.shutdownNow();
+    leadershipEvents.shutdownNow();
+    try {
+      client.close();
+    } finally {
+      raft.close();
+    }
+  }
+
+  private void loseLeadershipQuietly() {
+    leader = false;
+    broker.setEnabled(false);
+    Thread t = worker;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+}

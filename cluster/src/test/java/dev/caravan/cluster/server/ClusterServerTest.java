@@ -1,0 +1,177 @@
+package dev.caravan.cluster.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caravan.cluster.state.Fixtures;
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Job;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterServerTest {
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static ClusterState awaitState(Cluster c, Predicate<ClusterState> ok) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    ClusterState s = c.state();
+    while (!ok.test(s)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("state never matched; last index " + s.index());
+      }
+      s = c.awaitIndex(s.index(), Duration.ofMillis(200));
+    }
+    return s;
+  }
+
+  static long running(ClusterState s, String jobId) {
+    return s.allocsByJob("default", jobId).stream().filter(a -> !a.isServerTerminal()).count();
+  }
+
+  static void awaitLeader(ClusterServer server) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!server.isLeader()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no leadership");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void singleNodePlacesScalesDownAndRecoversAfterRestart(@TempDir Path dir) throws Exception {
+    String addr = "127.0.0.1:" + freePort();
+    ServerConfig cfg = ServerConfig.singleNode("s1", dir, addr);
+    try (ClusterServer server = ClusterServer.start(cfg)) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+
+      Cluster.JobRegisterResult first = server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("web", 3), true, 0));
+      ClusterState s = awaitState(server, st -> running(st, "web") == 3);
+      assertTrue(s.allocsByJob("default", "web").stream()
+          .allMatch(a -> "n1".equals(a.nodeId())));
+      assertEquals(List.of("web.web[0]", "web.web[1]", "web.web[2]"),
+          s.allocsByJob("default", "web").stream().map(Allocation::name).sorted().toList());
+
+      ClusterException cas = assertThrows(ClusterException.class, () -> server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("web", 1), true, 0)));
+      assertEquals(409, cas.status());
+
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("web", 1), true,
+          first.jobModifyIndex()));
+      s = awaitState(server, st -> running(st, "web") == 1);
+      assertEquals(2, s.allocsByJob("default", "web").stream()
+          .filter(Allocation::isServerTerminal).count());
+      assertEquals(1, s.job("default", "web").orElseThrow().version());
+    }
+
+    try (ClusterServer again = ClusterServer.start(cfg)) {
+      ClusterState s = awaitState(again, st -> st.job("default", "web").isPresent()
+          && st.allocsByJob("default", "web").size() == 3);
+      Job job = s.job("default", "web").orElseThrow();
+      assertEquals(1, job.version());
+      assertEquals(1, running(s, "web"));
+      assertTrue(s.node("n1").isPresent());
+    }
+  }
+
+  @Test
+  void unknownNodeHeartbeatIs404AndBadJobIs400(@TempDir Path dir) throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+
+      assertEquals(404, assertThrows(ClusterException.class,
+          () -> server.heartbeat("nope")).status());
+      ClusterException bad = assertThrows(ClusterException.class, () -> server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("", 1), false, 0)));
+      assertEquals(400, bad.status());
+      assertTrue(bad.getMessage().startsWith("job:"), bad.getMessage());
+    }
+  }
+
+  @Test
+  void aBlockedJobIsPlacedWhenANodeRegistersAndClientUpdatesAreRecorded(@TempDir Path dir)
+      throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      Cluster.JobRegisterResult r = server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      ClusterState s = awaitState(server, st -> st.eval(r.evalId())
+          .map(e -> e.blockedEval() != null).orElse(false));
+      assertEquals(2, s.eval(r.evalId()).orElseThrow().failedTgAllocs().get("web")
+          .coalescedFailures() + 1);
+
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      s = awaitState(server, st -> running(st, "web") == 2);
+      Allocation a = s.allocsByJob("default", "web").get(0);
+      server.updateAllocsFromClient(List.of(a.toBuilder().clientStatus(Allocation.CLIENT_RUNNING)
+          .nodeId("ignored").build()));
+
+      s = awaitState(server, st -> Allocation.CLIENT_RUNNING.equals(
+          st.alloc(a.id()).orElseThrow().clientStatus()));
+      assertEquals("n1", s.alloc(a.id()).orElseThrow().nodeId());
+      assertEquals(Job.STATUS_RUNNING, s.job("default", "web").orElseThrow().status());
+    }
+  }
+
+  @Test
+  void restartFromASnapshotRecoversTheState(@TempDir Path dir) throws Exception {
+    ServerConfig cfg = ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort());
+    try (ClusterServer server = ClusterServer.start(cfg)) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      awaitState(server, st -> running(st, "web") == 2);
+
+      server.snapshot();
+    }
+    assertTrue(java.nio.file.Files.walk(dir).anyMatch(
+        p -> p.getFileName().toString().startsWith("snapshot.")));
+
+    try (ClusterServer again = ClusterServer.start(cfg)) {
+      ClusterState s = awaitState(again, st -> running(st, "web") == 2);
+      Allocation a = s.allocsByJob("default", "web").get(0);
+      assertTrue(a.job() == s.jobVersions("default", "web").get(0)
+          || a.job().version() == s.jobVersions("default", "web").get(0).version());
+      assertEquals("n1", a.nodeId());
+    }
+  }
+
+  @Test
+  void stoppingAndPurgingAJobStopsItsAllocations(@TempDir Path dir) throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("web", 2), false, 0));
+      server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("api", 1), false, 0));
+      awaitState(server, st -> running(st, "web") == 2 && running(st, "api") == 1);
+
+      Cluster.JobRegisterResult stop = server.deregisterJob("default", "web", false);
+      server.deregisterJob("default", "api", true);
+
+      ClusterState s = awaitState(server, st -> running(st, "web") == 0 && running(st, "api") == 0);
+      assertTrue(s.job("default", "web").orElseThrow().stop());
+      assertEquals(Job.STATUS_DEAD, s.job("default", "web").orElseThrow().status());
+      assertTrue(s.job("default", "api").isEmpty());
+      assertEquals("job-deregister", s.eval(stop.evalId()).orElseThrow().triggeredBy());
+      assertEquals(404, assertThrows(ClusterException.class,
+          () -> server.deregisterJob("default", "api", true)).status());
+    }
+  }
+}
