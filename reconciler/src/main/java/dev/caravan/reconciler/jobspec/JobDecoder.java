@@ -1,9 +1,15 @@
 package dev.caravan.reconciler.jobspec;
 
+import dev.caravan.cluster.structs.Constraint;
 import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.NetworkResource;
+import dev.caravan.cluster.structs.ParameterizedJobConfig;
+import dev.caravan.cluster.structs.PeriodicConfig;
+import dev.caravan.cluster.structs.Port;
 import dev.caravan.cluster.structs.Resources;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
+import dev.caravan.cluster.structs.UpdateStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,15 +27,27 @@ import java.util.regex.Pattern;
 final class JobDecoder {
 
   private static final Set<String> JOB_KEYS = Set.of("type", "region", "datacenters",
-      "namespace", "priority", "meta", "group", "all_at_once", "node_pool");
-  private static final Set<String> GROUP_KEYS = Set.of("count", "meta", "task");
+      "namespace", "priority", "meta", "group", "all_at_once", "node_pool", "update", "constraint",
+      "periodic", "parameterized");
+  private static final Set<String> GROUP_KEYS = Set.of("count", "meta", "task", "update", "constraint",
+      "network");
   private static final Set<String> TASK_KEYS = Set.of("driver", "config", "env", "meta",
-      "resources", "kill_timeout", "kill_signal", "user", "leader");
+      "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint");
   private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max",
       "cores");
   /** Nomad blocks Caravan's jobspec does not decode yet: refused rather than dropped. */
-  private static final Set<String> NOT_YET = Set.of("update", "constraint", "affinity",
-      "spread", "periodic", "parameterized", "multiregion", "network", "service", "restart",
+  private static final Set<String> UPDATE_KEYS = Set.of("max_parallel", "health_check",
+      "min_healthy_time", "healthy_deadline", "progress_deadline", "auto_revert", "auto_promote",
+      "canary", "stagger");
+  private static final Set<String> CONSTRAINT_KEYS = Set.of("attribute", "operator", "value");
+  private static final Set<String> PERIODIC_KEYS = Set.of("cron", "crons", "prohibit_overlap",
+      "time_zone", "enabled");
+  private static final Set<String> PARAMETERIZED_KEYS = Set.of("payload", "meta_required",
+      "meta_optional");
+  private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port");
+  private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
+  private static final Set<String> NOT_YET = Set.of("affinity",
+      "spread", "multiregion", "service", "restart",
       "reschedule", "ephemeral_disk", "volume", "artifact", "template", "lifecycle", "logs",
       "dispatch_payload", "vault", "identity", "scaling", "migrate", "consul");
 
@@ -86,6 +104,11 @@ final class JobDecoder {
     ifPresent(body, "all_at_once", path, v -> b.allAtOnce(bool(v, path + ".all_at_once")));
     ifPresent(body, "datacenters", path, v -> b.datacenters(strings(v, path + ".datacenters")));
     ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
+    ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
+    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
+    ifPresent(body, "periodic", path, v -> b.periodic(periodic(v, path + ".periodic")));
+    ifPresent(body, "parameterized", path,
+        v -> b.parameterizedJob(parameterized(v, path + ".parameterized")));
     List<TaskGroup> groups = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> g : labeled(body.get("group"), path + ".group").entrySet()) {
       groups.add(group(g.getKey(), g.getValue(), path + ".group." + g.getKey()));
@@ -99,6 +122,9 @@ final class JobDecoder {
     TaskGroup.Builder b = TaskGroup.builder().name(name);
     ifPresent(body, "count", path, v -> b.count(integer(v, path + ".count")));
     ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
+    ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
+    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
+    ifPresent(body, "network", path, v -> b.networks(networks(v, path + ".network")));
     List<Task> tasks = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> t : labeled(body.get("task"), path + ".task").entrySet()) {
       tasks.add(task(t.getKey(), t.getValue(), path + ".task." + t.getKey()));
@@ -119,6 +145,7 @@ final class JobDecoder {
     ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
     ifPresent(body, "config", path, v -> b.config(config(v, path + ".config")));
     ifPresent(body, "resources", path, v -> b.resources(resources(v, path + ".resources")));
+    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
     return b.build();
   }
 
@@ -134,6 +161,92 @@ final class JobDecoder {
       cpu = 0;
     }
     return new Resources(cpu, cores, memory, memoryMax, 0);
+  }
+
+  /** Unset fields take Nomad's defaults: a partial block overrides only what it names. */
+  private UpdateStrategy update(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, UPDATE_KEYS, path, "update");
+    UpdateStrategy d = UpdateStrategy.defaults();
+    return new UpdateStrategy(
+        body.containsKey("stagger") ? duration(body.get("stagger"), path + ".stagger") : d.stagger(),
+        body.containsKey("max_parallel") ? integer(body.get("max_parallel"), path + ".max_parallel") : d.maxParallel(),
+        body.containsKey("health_check") ? str(body.get("health_check"), path + ".health_check") : d.healthCheck(),
+        body.containsKey("min_healthy_time") ? duration(body.get("min_healthy_time"), path + ".min_healthy_time") : d.minHealthyTime(),
+        body.containsKey("healthy_deadline") ? duration(body.get("healthy_deadline"), path + ".healthy_deadline") : d.healthyDeadline(),
+        body.containsKey("progress_deadline") ? duration(body.get("progress_deadline"), path + ".progress_deadline") : d.progressDeadline(),
+        body.containsKey("auto_revert") ? bool(body.get("auto_revert"), path + ".auto_revert") : d.autoRevert(),
+        body.containsKey("auto_promote") ? bool(body.get("auto_promote"), path + ".auto_promote") : d.autoPromote(),
+        body.containsKey("canary") ? integer(body.get("canary"), path + ".canary") : d.canary(),
+        d.revertSkipsCanary());
+  }
+
+  private List<Constraint> constraints(Object v, String path) {
+    List<Constraint> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(v, path)) {
+      checkKeys(body, CONSTRAINT_KEYS, path, "constraint");
+      String attribute = body.containsKey("attribute") ? str(body.get("attribute"), path + ".attribute") : "";
+      String operator = body.containsKey("operator") ? str(body.get("operator"), path + ".operator") : "=";
+      Object value = body.get("value");
+      String rTarget = value == null ? "" : value instanceof String s ? text(s) : String.valueOf(number(value));
+      out.add(new Constraint(attribute, rTarget, operator));
+    }
+    return out;
+  }
+
+  private PeriodicConfig periodic(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, PERIODIC_KEYS, path, "periodic");
+    List<String> specs = body.containsKey("crons") ? strings(body.get("crons"), path + ".crons") : List.of();
+    String spec = body.containsKey("cron") ? str(body.get("cron"), path + ".cron") : null;
+    if (spec == null && specs.isEmpty()) {
+      fail(path, "periodic needs cron or crons");
+    }
+    return new PeriodicConfig(
+        !body.containsKey("enabled") || bool(body.get("enabled"), path + ".enabled"),
+        spec, specs, "cron",
+        body.containsKey("prohibit_overlap") && bool(body.get("prohibit_overlap"), path + ".prohibit_overlap"),
+        body.containsKey("time_zone") ? str(body.get("time_zone"), path + ".time_zone") : "UTC");
+  }
+
+  private ParameterizedJobConfig parameterized(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, PARAMETERIZED_KEYS, path, "parameterized");
+    String payload = body.containsKey("payload") ? str(body.get("payload"), path + ".payload")
+        : ParameterizedJobConfig.PAYLOAD_OPTIONAL;
+    if (payload != null && !Set.of(ParameterizedJobConfig.PAYLOAD_OPTIONAL,
+        ParameterizedJobConfig.PAYLOAD_REQUIRED, ParameterizedJobConfig.PAYLOAD_FORBIDDEN).contains(payload)) {
+      fail(path + ".payload", "payload must be optional, required or forbidden, got \"" + payload + "\"");
+    }
+    return new ParameterizedJobConfig(payload,
+        body.containsKey("meta_required") ? strings(body.get("meta_required"), path + ".meta_required") : List.of(),
+        body.containsKey("meta_optional") ? strings(body.get("meta_optional"), path + ".meta_optional") : List.of());
+  }
+
+  private List<NetworkResource> networks(Object v, String path) {
+    List<NetworkResource> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(v, path)) {
+      checkKeys(body, NETWORK_KEYS, path, "network");
+      List<Port> reserved = new ArrayList<>();
+      List<Port> dynamic = new ArrayList<>();
+      for (Map.Entry<String, Map<String, Object>> p : labeled(body.get("port"), path + ".port").entrySet()) {
+        String portPath = path + ".port." + p.getKey();
+        Map<String, Object> pb = p.getValue();
+        checkKeys(pb, PORT_KEYS, portPath, "port");
+        int value = pb.containsKey("static") ? integer(pb.get("static"), portPath + ".static") : 0;
+        int to = pb.containsKey("to") ? integer(pb.get("to"), portPath + ".to") : 0;
+        String hostNetwork = pb.containsKey("host_network")
+            ? str(pb.get("host_network"), portPath + ".host_network") : "default";
+        Port port = new Port(p.getKey(), value, to, hostNetwork);
+        (value > 0 ? reserved : dynamic).add(port);
+      }
+      out.add(new NetworkResource(
+          body.containsKey("mode") ? str(body.get("mode"), path + ".mode") : "host",
+          null, null, null,
+          body.containsKey("mbits") ? integer(body.get("mbits"), path + ".mbits") : 0,
+          reserved, dynamic));
+    }
+    return out;
   }
 
   // ---- shapes -------------------------------------------------------------------------------
@@ -167,6 +280,20 @@ final class JobDecoder {
         } else {
           fail(path, "expected labeled blocks: " + lastSegment(path) + " \"NAME\" { ... }");
         }
+      }
+    }
+    return out;
+  }
+
+  /** Unlabeled blocks that may repeat ({@code constraint}): one is a map, several a list. */
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> repeated(Object v, String path) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object part : v instanceof List<?> l ? (List<Object>) l : List.of(v)) {
+      if (part instanceof Map<?, ?> m) {
+        out.add((Map<String, Object>) m);
+      } else {
+        fail(path, "expected a block: " + lastSegment(path) + " { ... }");
       }
     }
     return out;

@@ -99,6 +99,15 @@ public final class Jobspec {
     }
     Map<String, Object> root = hcl(file, content);
     JobDecoder decoder = new JobDecoder(file, scan.positions, job.pos(), vars);
+    for (String key : root.keySet()) {
+      if (!key.equals("job")) {
+        errors.add(decoder.error(key, "unexpected top-level attribute \"" + key
+            + "\": a jobspec holds one job block"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw sorted(errors);
+    }
     Job decoded = decoder.decode(root, job.labels().get(0));
     if (!decoder.errors().isEmpty()) {
       throw sorted(decoder.errors());
