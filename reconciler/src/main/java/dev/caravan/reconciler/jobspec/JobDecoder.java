@@ -60,6 +60,7 @@ final class JobDecoder {
   private final HclScanner.Pos jobPos;
   private final Map<String, String> vars;
   private final List<JobspecError> errors = new ArrayList<>();
+  private final java.util.Set<String> undefinedVariables = new java.util.TreeSet<>();
 
   JobDecoder(String file, Map<String, HclScanner.Pos> positions, HclScanner.Pos jobPos,
       Map<String, String> vars) {
@@ -67,6 +68,14 @@ final class JobDecoder {
     this.positions = positions;
     this.jobPos = jobPos;
     this.vars = vars;
+  }
+
+  /** One error per {@code ${var.NAME}} that names no variable, at the job block. */
+  void reportUndefinedVariables() {
+    for (String name : undefinedVariables) {
+      errors.add(new JobspecError(file, jobPos.line(), jobPos.column(), "var." + name,
+          "undefined variable var." + name + ": declare it with a variable block or pass a value"));
+    }
   }
 
   List<JobspecError> errors() {
@@ -505,13 +514,16 @@ final class JobDecoder {
   /** Restores the interpolations hidden from HCL4j and applies {@code ${var.NAME}}. */
   private String text(String s) {
     String restored = s.replace(Jobspec.DOLLAR_SENTINEL, '$');
-    if (vars.isEmpty() || !restored.contains("${var.")) {
+    if (!restored.contains("${var.")) {
       return restored;
     }
     Matcher m = VAR_REF.matcher(restored);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       String value = vars.get(m.group(1));
+      if (value == null) {
+        undefinedVariables.add(m.group(1));
+      }
       m.appendReplacement(sb, Matcher.quoteReplacement(value == null ? m.group() : value));
     }
     m.appendTail(sb);

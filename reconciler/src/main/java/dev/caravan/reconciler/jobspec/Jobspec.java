@@ -83,6 +83,11 @@ public final class Jobspec {
           errors.add(new JobspecError(file, p.line(), p.column(), "job",
               "a job block takes exactly one label, its name: job \"NAME\" { ... }"));
         }
+      } else if (b.type().equals("variable")) {
+        if (b.labels().size() != 1) {
+          errors.add(new JobspecError(file, p.line(), p.column(), "variable",
+              "a variable block takes exactly one label, its name: variable \"NAME\" { ... }"));
+        }
       } else if (b.type().equals("data")) {
         errors.add(new JobspecError(file, p.line(), p.column(), "data",
             "data blocks are not supported: a jobspec must not reach the network"));
@@ -97,10 +102,11 @@ public final class Jobspec {
     if (!errors.isEmpty()) {
       throw sorted(errors);
     }
-    Map<String, Object> root = hcl(file, content);
-    JobDecoder decoder = new JobDecoder(file, scan.positions, job.pos(), vars);
+    Map<String, Object> root = hcl(file, content, vars);
+    Map<String, String> values = variables(file, root.get("variable"), vars, scan, errors);
+    JobDecoder decoder = new JobDecoder(file, scan.positions, job.pos(), values);
     for (String key : root.keySet()) {
-      if (!key.equals("job")) {
+      if (!key.equals("job") && !key.equals("variable")) {
         errors.add(decoder.error(key, "unexpected top-level attribute \"" + key
             + "\": a jobspec holds one job block"));
       }
@@ -109,6 +115,7 @@ public final class Jobspec {
       throw sorted(errors);
     }
     Job decoded = decoder.decode(root, job.labels().get(0));
+    decoder.reportUndefinedVariables();
     if (!decoder.errors().isEmpty()) {
       throw sorted(decoder.errors());
     }
@@ -122,7 +129,38 @@ public final class Jobspec {
     return defaulted;
   }
 
-  private static Map<String, Object> hcl(String file, String content) throws JobspecException {
+  /**
+   * HCL2 {@code variable} blocks: each declared variable's value is the caller's, else its
+   * {@code default}; one with neither is an error. Undeclared caller values are still usable
+   * in {@code ${var.NAME}} so files without declarations keep working.
+   */
+  private static Map<String, String> variables(String file, Object declared,
+      Map<String, String> vars, HclScanner scan, List<JobspecError> errors) {
+    Map<String, String> values = new java.util.LinkedHashMap<>(vars);
+    if (!(declared instanceof Map<?, ?> m)) {
+      return values;
+    }
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      if (values.containsKey(name)) {
+        continue;
+      }
+      Object def = e.getValue() instanceof Map<?, ?> body ? body.get("default") : null;
+      if (def == null) {
+        HclScanner.Pos p = scan.positions.getOrDefault("variable." + name, new HclScanner.Pos(1, 1));
+        errors.add(new JobspecError(file, p.line(), p.column(), "variable." + name,
+            "variable \"" + name + "\" has no default and no value was given"));
+      } else if (def instanceof Double d && d == Math.rint(d)) {
+        values.put(name, String.valueOf(d.longValue()));
+      } else {
+        values.put(name, String.valueOf(def).replace(DOLLAR_SENTINEL, '$'));
+      }
+    }
+    return values;
+  }
+
+  private static Map<String, Object> hcl(String file, String content, Map<String, String> vars)
+      throws JobspecException {
     String escaped = content.replace("${", DOLLAR_SENTINEL + "{");
     HCLParser parser = new HCLParser() {
       {
@@ -131,6 +169,7 @@ public final class Jobspec {
         functionRegistry.clear();
       }
     };
+    parser.setVariables(new java.util.HashMap<>(vars));
     try {
       Map<String, Object> root = parser.parse(escaped);
       if (root == null) {
