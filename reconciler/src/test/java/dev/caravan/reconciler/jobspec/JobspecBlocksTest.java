@@ -1,0 +1,151 @@
+package dev.caravan.reconciler.jobspec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caravan.cluster.structs.Constraint;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.NetworkResource;
+import dev.caravan.cluster.structs.ParameterizedJobConfig;
+import dev.caravan.cluster.structs.PeriodicConfig;
+import dev.caravan.cluster.structs.Port;
+import dev.caravan.cluster.structs.TaskGroup;
+import dev.caravan.cluster.structs.UpdateStrategy;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobspecBlocksTest {
+
+  @Test
+  void decodesUpdateConstraintsAndNetworks() throws Exception {
+    Job job = Jobspec.parse("svc.hcl", """
+        job "svc" {
+          update {
+            max_parallel = 2
+            canary       = 1
+            auto_revert  = true
+            min_healthy_time = "15s"
+          }
+          constraint {
+            attribute = "${attr.kernel.name}"
+            value     = "linux"
+          }
+          constraint {
+            attribute = "${meta.rack}"
+            operator  = "!="
+            value     = "r1"
+          }
+          group "api" {
+            network {
+              port "http" {
+                to = 8080
+              }
+              port "admin" {
+                static = 9000
+              }
+            }
+            task "server" {
+              driver = "docker"
+            }
+          }
+        }
+        """);
+
+    UpdateStrategy d = UpdateStrategy.defaults();
+    assertEquals(new UpdateStrategy(d.stagger(), 2, d.healthCheck(), Duration.ofSeconds(15),
+        d.healthyDeadline(), d.progressDeadline(), true, false, 1, d.revertSkipsCanary()),
+        job.update());
+    assertEquals(List.of(new Constraint("${attr.kernel.name}", "linux", "="),
+        new Constraint("${meta.rack}", "r1", "!=")), job.constraints());
+    TaskGroup api = job.group("api");
+    assertEquals(job.update(), api.update());
+    assertEquals(List.of(new NetworkResource("host", null, null, null, 0,
+        List.of(new Port("admin", 9000, 0, "default")),
+        List.of(new Port("http", 0, 8080, "default")))), api.networks());
+  }
+
+  @Test
+  void decodesPeriodicAndParameterizedBatchJobs() throws Exception {
+    Job job = Jobspec.parse("cron.hcl", """
+        job "cron" {
+          type = "batch"
+          periodic {
+            crons            = ["*/15 * * * *"]
+            prohibit_overlap = true
+          }
+          parameterized {
+            payload       = "required"
+            meta_required = ["customer"]
+          }
+          group "g" {
+            task "t" {
+              driver = "exec"
+            }
+          }
+        }
+        """);
+
+    assertEquals(new PeriodicConfig(true, null, List.of("*/15 * * * *"), "cron", true, "UTC"),
+        job.periodic());
+    assertEquals(new ParameterizedJobConfig("required", List.of("customer"), List.of()),
+        job.parameterizedJob());
+  }
+
+  @Test
+  void rejectsAnUnknownPayloadMode() {
+    JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("p.hcl", """
+        job "p" {
+          type = "batch"
+          parameterized {
+            payload = "sometimes"
+          }
+          group "g" {
+            task "t" {
+              driver = "exec"
+            }
+          }
+        }
+        """));
+
+    assertEquals("p.hcl:4:5: payload must be optional, required or forbidden, got \"sometimes\"",
+        e.errors().get(0).toString());
+  }
+
+  @Test
+  void refusesBlocksNotDecodedYetInsteadOfDroppingThem() {
+    JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("s.hcl", """
+        job "s" {
+          group "g" {
+            service {
+              name = "web"
+            }
+            task "t" {
+              driver = "exec"
+            }
+          }
+        }
+        """));
+
+    assertTrue(e.errors().get(0).toString().startsWith("s.hcl:3:5: \"service\" in a group is not supported"),
+        e.errors().get(0).toString());
+  }
+
+  @Test
+  void rejectsTopLevelAttributes() {
+    JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("a.hcl", """
+        region = "eu"
+        job "a" {
+          group "g" {
+            task "t" {
+              driver = "exec"
+            }
+          }
+        }
+        """));
+
+    assertTrue(e.errors().get(0).toString().startsWith("a.hcl:1:1: unexpected top-level attribute"),
+        e.errors().get(0).toString());
+  }
+}
