@@ -241,7 +241,7 @@ final class HttpApi {
     json(ctx, blocking(ctx).evals());
   }
 
-  private void sources(Context ctx) {
+  private void sources(Context ctx) throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
     for (SourceSyncer syncer : sources.get()) {
       Map<String, Object> m = new LinkedHashMap<>();
