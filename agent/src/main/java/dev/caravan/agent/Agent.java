@@ -78,6 +78,7 @@ public final class Agent implements AutoCloseable {
         config.dataDir().resolve("server"), raftAddress, peers, clock));
     http = new HttpApi(server, () -> List.copyOf(syncers)).start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
+    out.println("    data dir: " + config.dataDir());
     out.flush();
     if (config.clientEnabled()) {
       client = new ClientAgent(new ClientConfig(config.dataDir().resolve("client"), null, "dc1",
@@ -91,6 +92,17 @@ public final class Agent implements AutoCloseable {
       sources.add(new SourceConfig("repo-template", url, "main", null, java.time.Duration.ofSeconds(10)));
     }
     sources.addAll(config.sources());
+    // Sources sync on the leader only: a server that gains leadership syncs every source at once
+    // rather than at its next poll.
+    server.addLeadershipListener(new dev.caravan.cluster.server.Cluster.LeadershipListener() {
+      @Override
+      public void leadershipGained() {
+        syncers.forEach(s -> pollers.execute(() -> syncIfLeader(s)));
+      }
+
+      @Override
+      public void leadershipLost() {}
+    });
     for (SourceConfig s : sources) {
       SourceSyncer syncer = new SourceSyncer(s, config.dataDir().resolve("sources").resolve(s.name()),
           server, this::announce);

@@ -108,8 +108,12 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 1000L);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 100L);
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+    // A lone server has nobody to wait for: a short election timeout makes it lead at once.
+    boolean alone = cfg.peerAddresses().size() == 1;
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props,
+        TimeDuration.valueOf(alone ? 150 : 1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props,
+        TimeDuration.valueOf(alone ? 300 : 2000, TimeUnit.MILLISECONDS));
 
     sm.onLeaderChanged((member, newLeader) -> onLeadershipThread(() -> leaderChanged(newLeader)));
     sm.onApply(this::afterApply);
