@@ -1,5 +1,5 @@
-# A Docker job. Not under jobs/ so the dev agent does not start it: machines without a Docker
-# engine would report it failed. Move it to jobs/ (and set the image) to run it.
+# A Docker job; its image is the variable "image" (the CI image built from busybox-static by
+# default). It is placed once a client with a healthy docker driver joins.
 variable "image" {
   type    = string
   default = "caravan-busybox:latest"
