@@ -142,7 +142,11 @@ public final class ClientAgent implements AutoCloseable {
   }
 
   private void queueUpdate(Allocation update) {
-    pendingUpdates.put(update.id(), update);
+    // Tasks stopped because this agent shuts down are not finished as far as the servers are
+    // concerned: a restarted client starts them again.
+    if (!closed) {
+      pendingUpdates.put(update.id(), update);
+    }
   }
 
   /** Sends batched allocation updates: one Raft write per batch, not per task event. */
@@ -172,11 +176,10 @@ public final class ClientAgent implements AutoCloseable {
     if (watcher != null) {
       watcher.interrupt();
     }
+    reporter.shutdownNow();
     for (AllocRunner r : runners.values()) {
       r.stop();
     }
-    flushUpdates();
-    reporter.shutdownNow();
   }
 
   private static Thread daemon(Runnable r, String name) {
