@@ -7,6 +7,8 @@ import dev.caravan.cluster.structs.ParameterizedJobConfig;
 import dev.caravan.cluster.structs.PeriodicConfig;
 import dev.caravan.cluster.structs.Port;
 import dev.caravan.cluster.structs.Resources;
+import dev.caravan.cluster.structs.Service;
+import dev.caravan.cluster.structs.ServiceCheck;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.UpdateStrategy;
@@ -30,9 +32,9 @@ final class JobDecoder {
       "namespace", "priority", "meta", "group", "all_at_once", "node_pool", "update", "constraint",
       "periodic", "parameterized");
   private static final Set<String> GROUP_KEYS = Set.of("count", "meta", "task", "update", "constraint",
-      "network");
+      "network", "service");
   private static final Set<String> TASK_KEYS = Set.of("driver", "config", "env", "meta",
-      "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint");
+      "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint", "service");
   private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max",
       "cores");
   /** Nomad blocks Caravan's jobspec does not decode yet: refused rather than dropped. */
@@ -45,9 +47,14 @@ final class JobDecoder {
   private static final Set<String> PARAMETERIZED_KEYS = Set.of("payload", "meta_required",
       "meta_optional");
   private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port");
+  private static final Set<String> SERVICE_KEYS = Set.of("name", "port", "tags", "provider",
+      "check");
+  private static final Set<String> CHECK_KEYS = Set.of("name", "type", "path", "protocol",
+      "port", "command", "args", "interval", "timeout");
+  private static final Set<String> CHECK_TYPES = Set.of("http", "tcp", "script", "grpc");
   private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
   private static final Set<String> NOT_YET = Set.of("affinity",
-      "spread", "multiregion", "service", "restart",
+      "spread", "multiregion", "restart",
       "reschedule", "ephemeral_disk", "volume", "artifact", "template", "lifecycle", "logs",
       "dispatch_payload", "vault", "identity", "scaling", "migrate", "consul");
 
@@ -134,6 +141,7 @@ final class JobDecoder {
     ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
     ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
     ifPresent(body, "network", path, v -> b.networks(networks(v, path + ".network")));
+    ifPresent(body, "service", path, v -> b.services(services(v, path + ".service", null)));
     List<Task> tasks = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> t : labeled(body.get("task"), path + ".task").entrySet()) {
       tasks.add(task(t.getKey(), t.getValue(), path + ".task." + t.getKey()));
@@ -155,6 +163,7 @@ final class JobDecoder {
     ifPresent(body, "config", path, v -> b.config(config(v, path + ".config")));
     ifPresent(body, "resources", path, v -> b.resources(resources(v, path + ".resources")));
     ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
+    ifPresent(body, "service", path, v -> b.services(services(v, path + ".service", name)));
     return b.build();
   }
 
@@ -201,6 +210,51 @@ final class JobDecoder {
       out.add(new Constraint(attribute, rTarget, operator));
     }
     return out;
+  }
+
+  /** {@code service} blocks; provider defaults to Nomad's own catalogue ("nomad"). */
+  private List<Service> services(Object v, String path, String taskName) {
+    List<Service> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(v, path)) {
+      checkKeys(body, SERVICE_KEYS, path, "service");
+      List<ServiceCheck> checks = new ArrayList<>();
+      if (body.containsKey("check")) {
+        for (Map<String, Object> c : repeated(body.get("check"), path + ".check")) {
+          checks.add(check(c, path + ".check"));
+        }
+      }
+      out.add(new Service(
+          body.containsKey("name") ? str(body.get("name"), path + ".name") : null,
+          body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
+          body.containsKey("tags") ? strings(body.get("tags"), path + ".tags") : List.of(),
+          body.containsKey("provider") ? str(body.get("provider"), path + ".provider") : "nomad",
+          taskName, checks));
+    }
+    return out;
+  }
+
+  private ServiceCheck check(Map<String, Object> body, String path) {
+    checkKeys(body, CHECK_KEYS, path, "check");
+    String type = body.containsKey("type") ? str(body.get("type"), path + ".type") : null;
+    if (type == null || !CHECK_TYPES.contains(type)) {
+      fail(path + ".type", "check type must be one of grpc, http, script, tcp, got "
+          + (type == null ? "nothing" : "\"" + type + "\""));
+    }
+    return new ServiceCheck(
+        body.containsKey("name") ? str(body.get("name"), path + ".name") : null,
+        type,
+        body.containsKey("path") ? str(body.get("path"), path + ".path") : null,
+        body.containsKey("protocol") ? str(body.get("protocol"), path + ".protocol") : null,
+        body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
+        body.containsKey("command") ? str(body.get("command"), path + ".command") : null,
+        body.containsKey("args") ? strings(body.get("args"), path + ".args") : List.of(),
+        body.containsKey("interval") ? duration(body.get("interval"), path + ".interval") : Duration.ofSeconds(10),
+        body.containsKey("timeout") ? duration(body.get("timeout"), path + ".timeout") : Duration.ofSeconds(2));
+  }
+
+  /** A port is named by its label ("http") or given as a number. */
+  private String portLabel(Object v, String path) {
+    return v instanceof Number ? String.valueOf(number(v)) : str(v, path);
   }
 
   private PeriodicConfig periodic(Object v, String path) {

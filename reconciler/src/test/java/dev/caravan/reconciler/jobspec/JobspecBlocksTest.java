@@ -10,6 +10,8 @@ import dev.caravan.cluster.structs.NetworkResource;
 import dev.caravan.cluster.structs.ParameterizedJobConfig;
 import dev.caravan.cluster.structs.PeriodicConfig;
 import dev.caravan.cluster.structs.Port;
+import dev.caravan.cluster.structs.Service;
+import dev.caravan.cluster.structs.ServiceCheck;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.UpdateStrategy;
 import java.time.Duration;
@@ -114,12 +116,45 @@ class JobspecBlocksTest {
   }
 
   @Test
+  void decodesServicesWithChecks() throws Exception {
+    Job job = Jobspec.parse("svc.hcl", """
+        job "svc" {
+          group "g" {
+            service {
+              name = "web"
+              port = "http"
+              tags = ["v1"]
+              check {
+                type     = "http"
+                path     = "/health"
+                interval = "5s"
+              }
+            }
+            task "t" {
+              driver = "docker"
+              service {
+                name = "metrics"
+                port = 9100
+              }
+            }
+          }
+        }
+        """);
+
+    assertEquals(List.of(new Service("web", "http", List.of("v1"), "nomad", null, List.of(
+        new ServiceCheck(null, "http", "/health", null, null, null, List.of(),
+            Duration.ofSeconds(5), Duration.ofSeconds(2))))), job.group("g").services());
+    assertEquals(List.of(new Service("metrics", "9100", List.of(), "nomad", "t", List.of())),
+        job.group("g").task("t").services());
+  }
+
+  @Test
   void refusesBlocksNotDecodedYetInsteadOfDroppingThem() {
     JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("s.hcl", """
         job "s" {
           group "g" {
-            service {
-              name = "web"
+            restart {
+              attempts = 1
             }
             task "t" {
               driver = "exec"
@@ -128,7 +163,7 @@ class JobspecBlocksTest {
         }
         """));
 
-    assertTrue(e.errors().get(0).toString().startsWith("s.hcl:3:5: \"service\" in a group is not supported"),
+    assertTrue(e.errors().get(0).toString().startsWith("s.hcl:3:5: \"restart\" in a group is not supported"),
         e.errors().get(0).toString());
   }
 
