@@ -81,8 +81,19 @@ class GitPushDeploysEndToEndTest {
       git(work, "commit", "-q", "-am", "scale web to 3");
       git(work, "push", "-q", "origin", "HEAD:main");
       awaitTrue(() -> running(agent, "web") == 3, "three web allocations running");
+      long version = agent.server().state().job("default", "web").orElseThrow().version();
+
+      Files.writeString(work.resolve("jobs/web.hcl"), "job \"web\" {\n  group \"web\" {\n    count = \n");
+      git(work, "commit", "-q", "-am", "break web");
+      git(work, "push", "-q", "origin", "HEAD:main");
+      awaitTrue(() -> console.toString(StandardCharsets.UTF_8).contains("job ? (app:jobs/web.hcl): Error"),
+          "the broken web.hcl is reported as Error");
+      assertEquals(version, agent.server().state().job("default", "web").orElseThrow().version(),
+          "a file that does not parse leaves its job as it was");
+      assertEquals(3, running(agent, "web"));
 
       git(work, "revert", "--no-edit", "HEAD");
+      git(work, "revert", "--no-edit", "HEAD~2");
       git(work, "push", "-q", "origin", "HEAD:main");
       awaitTrue(() -> running(agent, "web") == 1, "back to one web allocation after the revert");
       assertEquals(1, running(agent, "web"));
