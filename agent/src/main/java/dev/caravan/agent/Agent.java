@@ -9,6 +9,9 @@ import dev.caravan.drivers.Drivers;
 import dev.caravan.reconciler.git.SourceConfig;
 import dev.caravan.reconciler.sync.JobSyncState;
 import dev.caravan.reconciler.sync.SourceSyncer;
+import dev.caravan.webhook.CloneUrl;
+import dev.caravan.webhook.WebhookReceiver;
+import dev.caravan.webhook.WebhookSource;
 import io.javalin.Javalin;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,6 +48,7 @@ public final class Agent implements AutoCloseable {
   private ClusterServer server;
   private Javalin http;
   private ClientAgent client;
+  private WebhookReceiver webhooks;
 
   private Agent(AgentConfig config, PrintStream out) {
     this.config = config;
@@ -76,7 +80,12 @@ public final class Agent implements AutoCloseable {
     }
     server = ClusterServer.start(new ServerConfig("server-" + config.rpcPort(),
         config.dataDir().resolve("server"), raftAddress, peers, clock));
-    http = new HttpApi(server, () -> List.copyOf(syncers)).start(config.bindAddr(), config.httpPort());
+    webhooks = new WebhookReceiver(this::webhookSources, this::syncNow,
+        (source, pr) -> LOG.info("source {}: pull request #{} ({}): plan previews are not published yet",
+            source, pr.number(), pr.action()),
+        64, 10_000);
+    http = new HttpApi(server, () -> List.copyOf(syncers), webhooks)
+        .start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
     out.println("    data dir: " + config.dataDir());
     out.flush();
@@ -111,6 +120,19 @@ public final class Agent implements AutoCloseable {
       pollers.scheduleWithFixedDelay(() -> syncIfLeader(syncer), 0,
           s.interval().toMillis() + jitter, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The sources a webhook payload's clone URLs name (compared after normalisation). */
+  private List<WebhookSource> webhookSources(List<String> cloneUrls) {
+    Set<String> wanted = new java.util.HashSet<>();
+    cloneUrls.forEach(u -> wanted.add(CloneUrl.normalise(u)));
+    List<WebhookSource> out = new ArrayList<>();
+    for (SourceSyncer s : syncers) {
+      if (wanted.contains(CloneUrl.normalise(s.config().url()))) {
+        out.add(new WebhookSource(s.config().name(), s.config().branch(), null));
+      }
+    }
+    return out;
   }
 
   /** Syncs a source now (webhook, CLI); a no-op on followers. */
@@ -160,6 +182,9 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     pollers.shutdownNow();
+    if (webhooks != null) {
+      webhooks.close();
+    }
     if (client != null) {
       client.close();
     }

@@ -10,6 +10,8 @@ import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.reconciler.sync.SourceSyncer;
+import dev.caravan.webhook.WebhookReceiver;
+import dev.caravan.webhook.WebhookResponse;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -31,10 +33,12 @@ final class HttpApi {
 
   private final Cluster cluster;
   private final Supplier<List<SourceSyncer>> sources;
+  private final WebhookReceiver webhooks;
 
-  HttpApi(Cluster cluster, Supplier<List<SourceSyncer>> sources) {
+  HttpApi(Cluster cluster, Supplier<List<SourceSyncer>> sources, WebhookReceiver webhooks) {
     this.cluster = cluster;
     this.sources = sources;
+    this.webhooks = webhooks;
   }
 
   Javalin start(String host, int port) {
@@ -55,6 +59,8 @@ final class HttpApi {
       cfg.routes.get("/v1/status/leader", ctx -> json(ctx, cluster.leaderAddress()));
       cfg.routes.get("/v1/status/peers", ctx -> json(ctx, cluster.peers()));
       cfg.routes.get("/v1/caravan/sources", this::sources);
+      cfg.routes.post("/v1/webhooks", ctx -> webhook(ctx, null));
+      cfg.routes.post("/v1/webhooks/{provider}", ctx -> webhook(ctx, ctx.pathParam("provider")));
       cfg.routes.exception(ClusterException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
       cfg.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, String.valueOf(e.getMessage())));
@@ -264,6 +270,14 @@ final class HttpApi {
       out.add(m);
     }
     json(ctx, out);
+  }
+
+  /** Hands a delivery to the webhook receiver: it answers at once and syncs afterwards. */
+  private void webhook(Context ctx, String provider) {
+    Map<String, String> headers = new LinkedHashMap<>(ctx.headerMap());
+    WebhookResponse r = webhooks.handle(provider, headers, ctx.bodyAsBytes());
+    r.headers().forEach(ctx::header);
+    ctx.status(r.status()).contentType("application/json").result(r.jsonBody());
   }
 
   /** Nomad's blocking query: waits while the state index is at most {@code ?index}. */

@@ -100,6 +100,72 @@ class GitPushDeploysEndToEndTest {
     }
   }
 
+  @Test
+  void webhookPushSyncsAtOnceWithoutWaitingForThePoll() throws Exception {
+    Path bare = tmp.resolve("hook.git");
+    Path work = tmp.resolve("hook-work");
+    git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
+    git(tmp, "clone", "-q", bare.toString(), work.toString());
+    Files.createDirectories(work.resolve("jobs"));
+    Files.writeString(work.resolve("jobs/a.hcl"), mockJob("a"));
+    git(work, "add", ".");
+    git(work, "commit", "-q", "-m", "add a");
+    git(work, "push", "-q", "origin", "HEAD:main");
+    int http = freePort();
+    Path config = tmp.resolve("hook.hcl");
+    Files.writeString(config, """
+        data_dir = "%s"
+        ports {
+          http = %d
+          rpc  = %d
+        }
+        gitops {
+          source "hooked" {
+            url      = "%s"
+            interval = "1h"
+          }
+        }
+        """.formatted(tmp.resolve("hook-data"), http, freePort(), bare.toUri()));
+    AgentConfig cfg = AgentConfigParser.parse(config, AgentConfig.dev(null));
+    try (Agent agent = Agent.start(cfg, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), null)) {
+      awaitTrue(() -> agent.server().state().job("default", "a").isPresent(), "job a synced at start");
+
+      Files.writeString(work.resolve("jobs/b.hcl"), mockJob("b"));
+      git(work, "add", ".");
+      git(work, "commit", "-q", "-m", "add b");
+      git(work, "push", "-q", "origin", "HEAD:main");
+      String payload = """
+          {"ref": "refs/heads/main", "after": "0123456789abcdef0123456789abcdef01234567",
+           "repository": {"clone_url": "%s"}}""".formatted(bare.toUri());
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/v1/webhooks/generic"))
+              .header("X-Caravan-Event", "push")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(202, response.statusCode(), response.body());
+      awaitTrue(() -> agent.server().state().job("default", "b").isPresent(),
+          "job b synced by the webhook, long before the 1h poll");
+    }
+  }
+
+  private static String mockJob(String name) {
+    return """
+        job "%s" {
+          group "g" {
+            task "t" {
+              driver = "mock"
+              resources {
+                cpu    = 10
+                memory = 16
+              }
+            }
+          }
+        }
+        """.formatted(name);
+  }
+
   private static String webJob(int count, Path proof) {
     return """
         job "web" {
