@@ -123,6 +123,9 @@ public final class AgentConfigParser {
       Duration interval = null;
       if (m.containsKey("interval")) {
         interval = Durations.parse(string(m, "interval", prefix), file + ": " + prefix + "interval");
+        if (interval.isZero()) {
+          throw new ConfigException(file + ": " + prefix + "interval: must be greater than zero");
+        }
       }
       return new SourceConfig(name, url, m.containsKey("branch") ? string(m, "branch", prefix) : null,
           m.containsKey("paths") ? strings(m, "paths", prefix) : null, interval);

@@ -87,6 +87,16 @@ class AgentConfigParserTest {
         e.getMessage());
   }
 
+  @Test
+  void zeroIntervalIsAnErrorRatherThanABusyPoll() throws Exception {
+    Path file = write("gitops {\n  source \"a\" {\n    url = \"file:///x\"\n    interval = \"0\"\n  }\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": gitops.source.a.interval: must be greater than zero", e.getMessage());
+  }
+
   private Path write(String text) throws Exception {
     Path f = tmp.resolve("agent.hcl");
     Files.writeString(f, text);

@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
  * Parses durations the way Go's {@code time.ParseDuration} writes them in job files:
  * a sequence of decimal numbers with units {@code ns us µs ms s m h}, such as {@code "10s"},
  * {@code "500ms"}, {@code "1m30s"} or {@code "1.5h"}. A bare {@code "0"} is zero.
+ *
+ * <p>The one parser of Go durations in Caravan: driver configs, job files and the agent config
+ * all read durations through it (drivers is the module every other one may import).
  */
-final class GoDuration {
+public final class GoDuration {
   private static final Pattern PART =
       Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
@@ -21,7 +24,7 @@ final class GoDuration {
    *
    * @throws IllegalArgumentException naming the text when it is no Go duration
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("invalid duration \"\"");
     }

@@ -12,6 +12,7 @@ import dev.caravan.cluster.structs.ServiceCheck;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.UpdateStrategy;
+import dev.caravan.drivers.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,8 +59,6 @@ final class JobDecoder {
       "reschedule", "ephemeral_disk", "volume", "artifact", "template", "lifecycle", "logs",
       "dispatch_payload", "vault", "identity", "scaling", "migrate", "consul");
 
-  private static final Pattern DURATION_PART =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final Pattern VAR_REF = Pattern.compile("\\$\\{var\\.([A-Za-z0-9_-]+)}");
 
   private final String file;
@@ -543,26 +542,11 @@ final class JobDecoder {
 
   /** Go's duration syntax ({@code 1h30m}, {@code 500ms}, {@code 1.5s}); null when malformed. */
   static Duration parseDuration(String s) {
-    if (s.equals("0")) {
-      return Duration.ZERO;
+    try {
+      return GoDuration.parse(s);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    Matcher m = DURATION_PART.matcher(s);
-    int at = 0;
-    long nanos = 0;
-    while (at < s.length() && m.find(at) && m.start() == at) {
-      double n = Double.parseDouble(m.group(1));
-      long unit = switch (m.group(2)) {
-        case "ns" -> 1L;
-        case "us", "µs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      };
-      nanos += Math.round(n * unit);
-      at = m.end();
-    }
-    return at == s.length() && at > 0 ? Duration.ofNanos(nanos) : null;
   }
 
   /** Restores the interpolations hidden from HCL4j and applies {@code ${var.NAME}}. */
