@@ -39,12 +39,7 @@ public final class StateMachineCore {
 
   /** True when two versions of a job have the same spec (ignoring bookkeeping fields). */
   public static boolean sameSpec(Job a, Job b) {
-    return normalize(a).equals(normalize(b));
-  }
-
-  private static Job normalize(Job j) {
-    return j.toBuilder().status(null).stable(false).version(0).submitTime(0).createIndex(0)
-        .modifyIndex(0).jobModifyIndex(0).build();
+    return a.spec().equals(b.spec());
   }
 
   private static void jobRegister(Tx tx, Command.JobRegister c) {

@@ -74,6 +74,15 @@ public record Job(
     return null;
   }
 
+  /**
+   * This job without what the state machine stamps on registration (indexes, version,
+   * stability, status, submit time): two jobs with equal specs are the same desired state.
+   */
+  public Job spec() {
+    return toBuilder().status(null).stable(false).version(0).submitTime(0).createIndex(0)
+        .modifyIndex(0).jobModifyIndex(0).build();
+  }
+
   public boolean isPeriodic() {
     return periodic != null;
   }

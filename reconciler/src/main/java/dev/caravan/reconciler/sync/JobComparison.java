@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Decides whether a job from Git differs from the live one: equal specs after the fields the
- * state machine stamps (indexes, version, status, times) and the commit meta are set aside.
+ * Decides whether a job from Git differs from the live one: equal {@link Job#spec()}s once the
+ * commit meta is set aside (a commit that changed other files does not change this job).
  */
 final class JobComparison {
   static final String META_SOURCE = "caravan.source";
@@ -16,13 +16,12 @@ final class JobComparison {
   private JobComparison() {}
 
   static boolean sameSpec(Job desired, Job live) {
-    return normalize(desired).equals(normalize(live));
+    return withoutCommit(desired).equals(withoutCommit(live));
   }
 
-  private static Job normalize(Job job) {
+  private static Job withoutCommit(Job job) {
     Map<String, String> meta = new LinkedHashMap<>(job.meta());
     meta.remove(META_COMMIT);
-    return job.toBuilder().meta(meta).status(null).stable(false).version(0).submitTime(0)
-        .createIndex(0).modifyIndex(0).jobModifyIndex(0).stop(false).build();
+    return job.toBuilder().meta(meta).stop(false).build().spec();
   }
 }
