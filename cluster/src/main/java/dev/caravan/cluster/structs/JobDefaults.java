@@ -44,13 +44,13 @@ public final class JobDefaults {
     }
     List<TaskGroup> groups = new ArrayList<>();
     for (TaskGroup g : job.taskGroups()) {
-      groups.add(group(g, type, update));
+      groups.add(group(g, type, update, job.id()));
     }
     b.taskGroups(groups);
     return b.build();
   }
 
-  private static TaskGroup group(TaskGroup g, String type, UpdateStrategy jobUpdate) {
+  private static TaskGroup group(TaskGroup g, String type, UpdateStrategy jobUpdate, String jobId) {
     boolean batchLike = Job.TYPE_BATCH.equals(type) || Job.TYPE_SYSBATCH.equals(type);
     TaskGroup.Builder b = g.toBuilder();
     RestartPolicy restart = g.restartPolicy();
@@ -66,12 +66,21 @@ public final class JobDefaults {
         b.reschedulePolicy(ReschedulePolicy.batchDefaults());
       }
     }
-    if (g.update() == null && Job.TYPE_SERVICE.equals(type)) {
+    if (g.update() == null && (Job.TYPE_SERVICE.equals(type) || Job.TYPE_SYSTEM.equals(type))) {
       b.update(jobUpdate);
     }
+    if (g.ephemeralDisk() == null) {
+      b.ephemeralDisk(EphemeralDisk.defaults());
+    }
+    if (g.migrate() == null && Job.TYPE_SERVICE.equals(type)) {
+      b.migrate(MigrateStrategy.defaults());
+    }
+    b.services(services(g.services(), jobId + "-" + g.name()));
     List<Task> tasks = new ArrayList<>();
     for (Task t : g.tasks()) {
-      tasks.add(task(t, restart));
+      Task defaulted = task(t, restart);
+      tasks.add(defaulted.toBuilder()
+          .services(services(t.services(), jobId + "-" + g.name() + "-" + t.name())).build());
     }
     b.tasks(tasks);
     return b.build();
@@ -93,6 +102,22 @@ public final class JobDefaults {
       b.restartPolicy(groupRestart);
     }
     return b.build();
+  }
+
+  /** Nomad names an unnamed service JOB-GROUP[-TASK] and an unnamed check after its service. */
+  private static List<Service> services(List<Service> services, String defaultName) {
+    List<Service> out = new ArrayList<>();
+    for (Service s : services) {
+      String name = blank(s.name()) ? defaultName : s.name();
+      List<ServiceCheck> checks = new ArrayList<>();
+      for (ServiceCheck c : s.checks()) {
+        checks.add(!blank(c.name()) ? c : new ServiceCheck("service: \"" + name + "\" check",
+            c.type(), c.path(), c.protocol(), c.portLabel(), c.command(), c.args(), c.interval(),
+            c.timeout()));
+      }
+      out.add(new Service(name, s.portLabel(), s.tags(), s.provider(), s.taskName(), checks));
+    }
+    return out;
   }
 
   private static boolean blank(String s) {

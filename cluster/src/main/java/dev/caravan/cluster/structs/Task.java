@@ -28,7 +28,8 @@ public record Task(
     @JsonProperty("Artifacts") List<TaskArtifact> artifacts,
     @JsonProperty("Templates") List<Template> templates,
     @JsonProperty("Leader") boolean leader,
-    @JsonProperty("ShutdownDelay") Duration shutdownDelay) {
+    @JsonProperty("ShutdownDelay") Duration shutdownDelay,
+    @JsonProperty("VolumeMounts") List<VolumeMount> volumeMounts) {
 
   public Task {
     config = Structs.copy(config);
@@ -39,6 +40,19 @@ public record Task(
     meta = Structs.copy(meta);
     artifacts = Structs.copy(artifacts);
     templates = Structs.copy(templates);
+    volumeMounts = Structs.copy(volumeMounts);
+  }
+
+  /** The components before {@code VolumeMounts}, kept for callers written against them. */
+  public Task(String name, String driver, String user, Map<String, Object> config,
+      Map<String, String> env, List<Service> services, List<Constraint> constraints,
+      List<Affinity> affinities, Resources resources, RestartPolicy restartPolicy,
+      DispatchPayload dispatchPayload, TaskLifecycle lifecycle, Map<String, String> meta,
+      Duration killTimeout, String killSignal, LogConfig logConfig, List<TaskArtifact> artifacts,
+      List<Template> templates, boolean leader, Duration shutdownDelay) {
+    this(name, driver, user, config, env, services, constraints, affinities, resources,
+        restartPolicy, dispatchPayload, lifecycle, meta, killTimeout, killSignal, logConfig,
+        artifacts, templates, leader, shutdownDelay, List.of());
   }
 
 
@@ -72,6 +86,7 @@ public record Task(
     private List<Template> templates;
     private boolean leader;
     private Duration shutdownDelay;
+    private List<VolumeMount> volumeMounts;
 
     private Builder() {}
 
@@ -96,6 +111,7 @@ public record Task(
       templates = r.templates;
       leader = r.leader;
       shutdownDelay = r.shutdownDelay;
+      volumeMounts = r.volumeMounts;
     }
 
     public Builder name(String v) { name = v; return this; }
@@ -118,9 +134,10 @@ public record Task(
     public Builder templates(List<Template> v) { templates = v; return this; }
     public Builder leader(boolean v) { leader = v; return this; }
     public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
+    public Builder volumeMounts(List<VolumeMount> v) { volumeMounts = v; return this; }
 
     public Task build() {
-      return new Task(name, driver, user, config, env, services, constraints, affinities, resources, restartPolicy, dispatchPayload, lifecycle, meta, killTimeout, killSignal, logConfig, artifacts, templates, leader, shutdownDelay);
+      return new Task(name, driver, user, config, env, services, constraints, affinities, resources, restartPolicy, dispatchPayload, lifecycle, meta, killTimeout, killSignal, logConfig, artifacts, templates, leader, shutdownDelay, volumeMounts);
     }
   }
 }

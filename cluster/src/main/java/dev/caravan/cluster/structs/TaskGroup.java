@@ -24,7 +24,8 @@ public record TaskGroup(
     @JsonProperty("Volumes") Map<String, VolumeRequest> volumes,
     @JsonProperty("Meta") Map<String, String> meta,
     @JsonProperty("ShutdownDelay") Duration shutdownDelay,
-    @JsonProperty("MaxClientDisconnect") Duration maxClientDisconnect) {
+    @JsonProperty("MaxClientDisconnect") Duration maxClientDisconnect,
+    @JsonProperty("Migrate") MigrateStrategy migrate) {
 
   public TaskGroup {
     constraints = Structs.copy(constraints);
@@ -35,6 +36,17 @@ public record TaskGroup(
     services = Structs.copy(services);
     volumes = Structs.copy(volumes);
     meta = Structs.copy(meta);
+  }
+
+  /** The components before {@code Migrate}, kept for callers written against them. */
+  public TaskGroup(String name, int count, List<Constraint> constraints, List<Affinity> affinities,
+      List<Spread> spreads, List<Task> tasks, RestartPolicy restartPolicy,
+      ReschedulePolicy reschedulePolicy, EphemeralDisk ephemeralDisk, UpdateStrategy update,
+      List<NetworkResource> networks, List<Service> services, Map<String, VolumeRequest> volumes,
+      Map<String, String> meta, Duration shutdownDelay, Duration maxClientDisconnect) {
+    this(name, count, constraints, affinities, spreads, tasks, restartPolicy, reschedulePolicy,
+        ephemeralDisk, update, networks, services, volumes, meta, shutdownDelay,
+        maxClientDisconnect, null);
   }
 
   /** The task named {@code name}, or null. */
@@ -73,6 +85,7 @@ public record TaskGroup(
     private Map<String, String> meta;
     private Duration shutdownDelay;
     private Duration maxClientDisconnect;
+    private MigrateStrategy migrate;
 
     private Builder() {}
 
@@ -93,6 +106,7 @@ public record TaskGroup(
       meta = r.meta;
       shutdownDelay = r.shutdownDelay;
       maxClientDisconnect = r.maxClientDisconnect;
+      migrate = r.migrate;
     }
 
     public Builder name(String v) { name = v; return this; }
@@ -111,9 +125,10 @@ public record TaskGroup(
     public Builder meta(Map<String, String> v) { meta = v; return this; }
     public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
     public Builder maxClientDisconnect(Duration v) { maxClientDisconnect = v; return this; }
+    public Builder migrate(MigrateStrategy v) { migrate = v; return this; }
 
     public TaskGroup build() {
-      return new TaskGroup(name, count, constraints, affinities, spreads, tasks, restartPolicy, reschedulePolicy, ephemeralDisk, update, networks, services, volumes, meta, shutdownDelay, maxClientDisconnect);
+      return new TaskGroup(name, count, constraints, affinities, spreads, tasks, restartPolicy, reschedulePolicy, ephemeralDisk, update, networks, services, volumes, meta, shutdownDelay, maxClientDisconnect, migrate);
     }
   }
 }

@@ -18,12 +18,25 @@ final class HclScanner {
   /** A 1-based position. */
   record Pos(int line, int column) {}
 
-  /** A top-level block: its type, labels and position. */
-  record TopBlock(String type, List<String> labels, Pos pos) {}
+  /** A top-level block: its type, labels, position, and its text as offsets [start, end). */
+  record TopBlock(String type, List<String> labels, Pos pos, int start, int end) {}
+
+  /** A reference to {@code var.NAME} or {@code local.NAME} ({@code kind} var or local). */
+  record Ref(String kind, String name, Pos pos) {}
+
+  /** Deeper nesting is refused: HCL4j recurses once per level and would overflow its stack. */
+  static final int MAX_DEPTH = 64;
+
+  private static final java.util.regex.Pattern REF_IN_STRING = java.util.regex.Pattern.compile(
+      "(?<![A-Za-z0-9_.])(var|local)\\.([A-Za-z_][A-Za-z0-9_-]*)");
 
   private enum Kind { IDENT, STRING, NUMBER, HEREDOC, PUNCT, NEWLINE, EOF }
 
-  private record Token(Kind kind, String text, Pos pos) {}
+  private record Token(Kind kind, String text, Pos pos, int offset) {
+    Token(Kind kind, String text, Pos pos) {
+      this(kind, text, pos, -1);
+    }
+  }
 
   /** A structural error that ends the scan. */
   private static final class Stop extends RuntimeException {
@@ -44,6 +57,13 @@ final class HclScanner {
 
   final Map<String, Pos> positions = new HashMap<>();
   final List<TopBlock> topBlocks = new ArrayList<>();
+  final List<Ref> refs = new ArrayList<>();
+  /**
+   * Heredocs as offsets: {@code <<} start, first body line, closing marker line, end of the
+   * marker line, and 1 when indented ({@code <<-}) else 0.
+   */
+  final List<int[]> heredocs = new ArrayList<>();
+  private int depth;
   /** Errors as (position, path, message). */
   final List<Object[]> errors = new ArrayList<>();
 
@@ -120,10 +140,16 @@ final class HclScanner {
             + String.join(".", labels) + "\" (first declared at " + first.line + ":"
             + first.column + ")"});
       }
-      if (open == null) {
-        topBlocks.add(new TopBlock(t.text, List.copyOf(labels), t.pos));
+      if (depth >= MAX_DEPTH) {
+        throw new Stop(n.pos, "blocks nested deeper than " + MAX_DEPTH + " levels");
       }
+      int startOffset = t.offset;
+      depth++;
       body(blockPath.toString(), n.pos);
+      depth--;
+      if (open == null) {
+        topBlocks.add(new TopBlock(t.text, List.copyOf(labels), t.pos, startOffset, i));
+      }
     }
   }
 
@@ -154,7 +180,17 @@ final class HclScanner {
       }
       if (t.kind == Kind.PUNCT) {
         switch (t.text) {
-          case "(", "[", "{" -> stack.add(t);
+          case "(", "[", "{" -> {
+            if (stack.size() >= MAX_DEPTH) {
+              throw new Stop(t.pos, "expression nested deeper than " + MAX_DEPTH + " levels");
+            }
+            stack.add(t);
+            Token f = next();
+            if (f.kind == Kind.IDENT && f.text.equals("for")) {
+              throw new Stop(f.pos, "for expressions are not supported by Caravan's jobspec");
+            }
+            pushedBack = f;
+          }
           case ")", "]", "}" -> {
             if (stack.isEmpty()) {
               if (t.text.equals("}") && any) {
@@ -173,7 +209,35 @@ final class HclScanner {
           default -> { }
         }
       }
+      if (t.kind == Kind.IDENT) {
+        ident(t);
+      } else if (t.kind == Kind.STRING || t.kind == Kind.HEREDOC) {
+        stringRefs(t);
+      }
       any = true;
+    }
+  }
+
+  private void ident(Token t) {
+    int dot = t.text.indexOf('.');
+    if (dot > 0 && (t.text.startsWith("var.") || t.text.startsWith("local."))) {
+      String rest = t.text.substring(dot + 1);
+      int end = rest.indexOf('.');
+      refs.add(new Ref(t.text.substring(0, dot), end < 0 ? rest : rest.substring(0, end), t.pos));
+    }
+  }
+
+  private void stringRefs(Token t) {
+    String body = t.text;
+    if (!body.contains("${")) {
+      return;
+    }
+    java.util.regex.Matcher m = REF_IN_STRING.matcher(body);
+    while (m.find()) {
+      int before = body.lastIndexOf("${", m.start());
+      if (before >= 0 && body.indexOf('}', before) >= m.end() - 1) {
+        refs.add(new Ref(m.group(1), m.group(2), t.pos));
+      }
     }
   }
 
@@ -205,7 +269,7 @@ final class HclScanner {
           || src.charAt(i) == '_' || src.charAt(i) == '-' || src.charAt(i) == '.')) {
         advance();
       }
-      return new Token(Kind.IDENT, src.substring(start, i), p);
+      return new Token(Kind.IDENT, src.substring(start, i), p, start);
     }
     if (Character.isDigit(c)) {
       int start = i;
@@ -255,8 +319,10 @@ final class HclScanner {
   }
 
   private Token heredoc(Pos p) {
+    int tokenStart = i;
     int j = i + 2;
-    if (j < src.length() && src.charAt(j) == '-') {
+    boolean indented = j < src.length() && src.charAt(j) == '-';
+    if (indented) {
       j++;
     }
     int markerStart = j;
@@ -275,15 +341,19 @@ final class HclScanner {
     while (i < src.length() && src.charAt(i) != '\n') {
       advance();
     }
+    int bodyStart = i + 1;
     while (i < src.length()) {
       advance();
       int eol = src.indexOf('\n', i);
       String lineText = src.substring(i, eol < 0 ? src.length() : eol);
       if (lineText.strip().equals(marker)) {
+        int markerLine = i;
         while (i < src.length() && src.charAt(i) != '\n') {
           advance();
         }
-        return new Token(Kind.HEREDOC, marker, p);
+        heredocs.add(new int[] {tokenStart, Math.min(bodyStart, markerLine), markerLine, i,
+            indented ? 1 : 0});
+        return new Token(Kind.HEREDOC, src.substring(Math.min(bodyStart, markerLine), markerLine), p);
       }
       while (i < src.length() && src.charAt(i) != '\n') {
         advance();

@@ -1,212 +1,498 @@
 package dev.caravan.reconciler.jobspec;
 
+import dev.caravan.cluster.structs.Affinity;
 import dev.caravan.cluster.structs.Constraint;
+import dev.caravan.cluster.structs.DispatchPayload;
+import dev.caravan.cluster.structs.EphemeralDisk;
 import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.LogConfig;
+import dev.caravan.cluster.structs.MigrateStrategy;
 import dev.caravan.cluster.structs.NetworkResource;
 import dev.caravan.cluster.structs.ParameterizedJobConfig;
 import dev.caravan.cluster.structs.PeriodicConfig;
 import dev.caravan.cluster.structs.Port;
+import dev.caravan.cluster.structs.ReschedulePolicy;
 import dev.caravan.cluster.structs.Resources;
+import dev.caravan.cluster.structs.RestartPolicy;
 import dev.caravan.cluster.structs.Service;
 import dev.caravan.cluster.structs.ServiceCheck;
+import dev.caravan.cluster.structs.Spread;
 import dev.caravan.cluster.structs.Task;
+import dev.caravan.cluster.structs.TaskArtifact;
 import dev.caravan.cluster.structs.TaskGroup;
+import dev.caravan.cluster.structs.TaskLifecycle;
+import dev.caravan.cluster.structs.Template;
 import dev.caravan.cluster.structs.UpdateStrategy;
-import dev.caravan.drivers.GoDuration;
+import dev.caravan.cluster.structs.VolumeMount;
+import dev.caravan.cluster.structs.VolumeRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Strict decoding of HCL4j's map tree into the job records. Unknown keys are errors with a
- * did-you-mean hint; values of the wrong kind are errors; every error gets the position the
- * scanner recorded for its path. Collects errors instead of stopping at the first.
+ * did-you-mean hint; Nomad features Caravan does not implement are errors that name the
+ * feature ({@link Unsupported}); values of the wrong kind are errors. Partial blocks merge
+ * over Nomad's defaults the way Nomad merges them (restart over the job type's default, a
+ * task's restart over its group's, a group's update over the job's), so the decoder fills
+ * what only it can know: which fields the file set.
  */
-final class JobDecoder {
+final class JobDecoder extends TreeReader {
 
   private static final Set<String> JOB_KEYS = Set.of("type", "region", "datacenters",
       "namespace", "priority", "meta", "group", "all_at_once", "node_pool", "update", "constraint",
-      "periodic", "parameterized");
-  private static final Set<String> GROUP_KEYS = Set.of("count", "meta", "task", "update", "constraint",
-      "network", "service");
+      "periodic", "parameterized", "affinity", "spread", "reschedule", "task", "name", "migrate");
+  private static final Set<String> GROUP_KEYS = Set.of("count", "meta", "task", "update",
+      "constraint", "network", "service", "affinity", "spread", "restart", "reschedule",
+      "ephemeral_disk", "shutdown_delay", "max_client_disconnect", "volume", "migrate");
   private static final Set<String> TASK_KEYS = Set.of("driver", "config", "env", "meta",
-      "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint", "service");
-  private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max",
-      "cores");
-  /** Nomad blocks Caravan's jobspec does not decode yet: refused rather than dropped. */
+      "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint", "service",
+      "affinity", "artifact", "template", "lifecycle", "dispatch_payload", "logs", "restart",
+      "shutdown_delay", "volume_mount");
+  private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max", "cores");
   private static final Set<String> UPDATE_KEYS = Set.of("max_parallel", "health_check",
       "min_healthy_time", "healthy_deadline", "progress_deadline", "auto_revert", "auto_promote",
       "canary", "stagger");
-  private static final Set<String> CONSTRAINT_KEYS = Set.of("attribute", "operator", "value");
+  private static final Set<String> MIGRATE_KEYS = Set.of("max_parallel", "health_check",
+      "min_healthy_time", "healthy_deadline");
+  private static final Set<String> CONSTRAINT_KEYS = Set.of("attribute", "operator", "value",
+      "distinct_hosts", "distinct_property", "regexp", "set_contains", "set_contains_any",
+      "set_contains_all", "version", "semver");
+  private static final Set<String> AFFINITY_KEYS = Set.of("attribute", "operator", "value",
+      "weight", "regexp", "set_contains", "set_contains_any", "set_contains_all", "version",
+      "semver");
+  private static final Set<String> SPREAD_KEYS = Set.of("attribute", "weight", "target");
+  private static final Set<String> TARGET_KEYS = Set.of("value", "percent");
   private static final Set<String> PERIODIC_KEYS = Set.of("cron", "crons", "prohibit_overlap",
       "time_zone", "enabled");
   private static final Set<String> PARAMETERIZED_KEYS = Set.of("payload", "meta_required",
       "meta_optional");
   private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port");
+  private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
   private static final Set<String> SERVICE_KEYS = Set.of("name", "port", "tags", "provider",
       "check");
   private static final Set<String> CHECK_KEYS = Set.of("name", "type", "path", "protocol",
       "port", "command", "args", "interval", "timeout");
-  private static final Set<String> CHECK_TYPES = Set.of("http", "tcp", "script", "grpc");
-  private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
-  private static final Set<String> NOT_YET = Set.of("affinity",
-      "spread", "multiregion", "restart",
-      "reschedule", "ephemeral_disk", "volume", "artifact", "template", "lifecycle", "logs",
-      "dispatch_payload", "vault", "identity", "scaling", "migrate", "consul");
+  private static final Set<String> RESTART_KEYS = Set.of("attempts", "interval", "delay", "mode",
+      "render_templates");
+  private static final Set<String> RESCHEDULE_KEYS = Set.of("attempts", "interval", "delay",
+      "delay_function", "max_delay", "unlimited");
+  private static final Set<String> DISK_KEYS = Set.of("sticky", "size", "migrate");
+  private static final Set<String> VOLUME_KEYS = Set.of("type", "source", "read_only",
+      "access_mode", "attachment_mode", "per_alloc");
+  private static final Set<String> VOLUME_MOUNT_KEYS = Set.of("volume", "destination",
+      "read_only", "propagation_mode");
+  private static final Set<String> ARTIFACT_KEYS = Set.of("source", "destination", "mode",
+      "options", "headers");
+  private static final Set<String> TEMPLATE_KEYS = Set.of("source", "destination", "data",
+      "change_mode", "change_signal", "splay", "perms", "left_delimiter", "right_delimiter", "env");
+  private static final Set<String> LIFECYCLE_KEYS = Set.of("hook", "sidecar");
+  private static final Set<String> LOGS_KEYS = Set.of("max_files", "max_file_size", "disabled",
+      "enabled");
+  private static final Set<String> PAYLOAD_KEYS = Set.of("file");
 
-  private static final Pattern VAR_REF = Pattern.compile("\\$\\{var\\.([A-Za-z0-9_-]+)}");
-
-  private final String file;
-  private final Map<String, HclScanner.Pos> positions;
-  private final HclScanner.Pos jobPos;
-  private final Map<String, String> vars;
-  private final List<JobspecError> errors = new ArrayList<>();
-  private final java.util.Set<String> undefinedVariables = new java.util.TreeSet<>();
+  private final String jobType;
 
   JobDecoder(String file, Map<String, HclScanner.Pos> positions, HclScanner.Pos jobPos,
-      Map<String, String> vars) {
-    this.file = file;
-    this.positions = positions;
-    this.jobPos = jobPos;
-    this.vars = vars;
-  }
-
-  /** One error per {@code ${var.NAME}} that names no variable, at the job block. */
-  void reportUndefinedVariables() {
-    for (String name : undefinedVariables) {
-      errors.add(new JobspecError(file, jobPos.line(), jobPos.column(), "var." + name,
-          "undefined variable var." + name + ": declare it with a variable block or pass a value"));
-    }
-  }
-
-  List<JobspecError> errors() {
-    return errors;
-  }
-
-  /** An error at the position of {@code path}, else of its nearest recorded ancestor. */
-  JobspecError error(String path, String message) {
-    HclScanner.Pos p = null;
-    for (String q = path; q != null && p == null; ) {
-      p = positions.get(q);
-      int dot = q.lastIndexOf('.');
-      q = dot < 0 ? null : q.substring(0, dot);
-    }
-    if (p == null) {
-      p = jobPos;
-    }
-    return new JobspecError(file, p.line(), p.column(), path, message);
-  }
-
-  private void fail(String path, String message) {
-    errors.add(error(path, message));
+      Map<String, String> vars, Map<String, String> locals, String jobType) {
+    super(file, positions, jobPos, vars, locals);
+    this.jobType = jobType;
   }
 
   Job decode(Map<String, Object> root, String name) {
     Map<String, Object> body = labeled(root.get("job"), "job").getOrDefault(name, Map.of());
     String path = "job." + name;
-    checkKeys(body, JOB_KEYS, path, "job");
-    Job.Builder b = Job.builder().id(name).name(name);
-    ifPresent(body, "type", path, v -> b.type(str(v, path + ".type")));
-    ifPresent(body, "region", path, v -> b.region(str(v, path + ".region")));
-    ifPresent(body, "namespace", path, v -> b.namespace(str(v, path + ".namespace")));
-    ifPresent(body, "node_pool", path, v -> b.nodePool(str(v, path + ".node_pool")));
-    ifPresent(body, "priority", path, v -> b.priority(integer(v, path + ".priority")));
-    ifPresent(body, "all_at_once", path, v -> b.allAtOnce(bool(v, path + ".all_at_once")));
-    ifPresent(body, "datacenters", path, v -> b.datacenters(strings(v, path + ".datacenters")));
-    ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
-    ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
-    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
-    ifPresent(body, "periodic", path, v -> b.periodic(periodic(v, path + ".periodic")));
-    ifPresent(body, "parameterized", path,
-        v -> b.parameterizedJob(parameterized(v, path + ".parameterized")));
+    checkKeys(body, JOB_KEYS, Unsupported.JOB, path, "job");
+    Job.Builder b = Job.builder().id(name).name(str(body, "name", path, name));
+    String type = str(body, "type", path, Job.TYPE_SERVICE);
+    b.type(type);
+    b.region(str(body, "region", path, "global"));
+    b.namespace(str(body, "namespace", path, "default"));
+    b.nodePool(str(body, "node_pool", path, "default"));
+    b.priority(integer(body, "priority", path, 50));
+    b.allAtOnce(bool(body, "all_at_once", path, false));
+    if (body.containsKey("datacenters")) {
+      b.datacenters(strings(body.get("datacenters"), path + ".datacenters"));
+    }
+    b.meta(stringMap(body, "meta", path));
+    UpdateStrategy update = body.containsKey("update")
+        ? update(body.get("update"), path + ".update", UpdateStrategy.defaults()) : null;
+    b.update(update);
+    b.constraints(constraints(body, path));
+    b.affinities(affinities(body, path));
+    b.spreads(spreads(body, path));
+    if (body.containsKey("periodic")) {
+      b.periodic(periodic(body.get("periodic"), path + ".periodic"));
+    }
+    if (body.containsKey("parameterized")) {
+      b.parameterizedJob(parameterized(body.get("parameterized"), path + ".parameterized"));
+    }
+    ReschedulePolicy reschedule = defaultReschedule(type);
+    if (body.containsKey("reschedule")) {
+      reschedule = reschedule(body.get("reschedule"), path + ".reschedule", reschedule);
+    }
+    MigrateStrategy migrate = Job.TYPE_SERVICE.equals(type) ? MigrateStrategy.defaults() : null;
+    if (body.containsKey("migrate")) {
+      migrate = migrate(body.get("migrate"), path + ".migrate",
+          migrate == null ? MigrateStrategy.defaults() : migrate);
+    }
+    Defaults inherited = new Defaults(type, update, reschedule, body.containsKey("reschedule"),
+        migrate, body.containsKey("migrate"));
     List<TaskGroup> groups = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> g : labeled(body.get("group"), path + ".group").entrySet()) {
-      groups.add(group(g.getKey(), g.getValue(), path + ".group." + g.getKey()));
+      groups.add(group(g.getKey(), g.getValue(), path + ".group." + g.getKey(), inherited));
+    }
+    // HCL1's shorthand, still accepted by Nomad: a task outside any group is a group of its own.
+    for (Map.Entry<String, Map<String, Object>> t : labeled(body.get("task"), path + ".task").entrySet()) {
+      RestartPolicy restart = defaultRestart(type);
+      Task task = task(t.getKey(), t.getValue(), path + ".task." + t.getKey(), restart);
+      groups.add(TaskGroup.builder().name(t.getKey()).count(1).tasks(List.of(task))
+          .restartPolicy(restart).reschedulePolicy(reschedule)
+          .ephemeralDisk(EphemeralDisk.defaults()).migrate(migrate).build());
     }
     b.taskGroups(groups);
     return b.build();
   }
 
-  private TaskGroup group(String name, Map<String, Object> body, String path) {
-    checkKeys(body, GROUP_KEYS, path, "group");
+  /** What a job passes down to its groups: the job type and its job-level blocks. */
+  private record Defaults(String type, UpdateStrategy update, ReschedulePolicy reschedule,
+      boolean rescheduleSet, MigrateStrategy migrate, boolean migrateSet) {}
+
+  private TaskGroup group(String name, Map<String, Object> body, String path, Defaults job) {
+    checkKeys(body, GROUP_KEYS, Unsupported.GROUP, path, "group");
     TaskGroup.Builder b = TaskGroup.builder().name(name);
-    ifPresent(body, "count", path, v -> b.count(integer(v, path + ".count")));
-    ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
-    ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
-    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
-    ifPresent(body, "network", path, v -> b.networks(networks(v, path + ".network")));
-    ifPresent(body, "service", path, v -> b.services(services(v, path + ".service", null)));
+    b.count(integer(body, "count", path, 1));
+    b.meta(stringMap(body, "meta", path));
+    if (body.containsKey("update")) {
+      b.update(update(body.get("update"), path + ".update",
+          job.update() == null ? UpdateStrategy.defaults() : job.update()));
+    }
+    b.constraints(constraints(body, path));
+    b.affinities(affinities(body, path));
+    b.spreads(spreads(body, path));
+    if (body.containsKey("network")) {
+      b.networks(networks(body.get("network"), path + ".network"));
+    }
+    if (body.containsKey("service")) {
+      b.services(services(body.get("service"), path + ".service", null));
+    }
+    RestartPolicy restart = defaultRestart(job.type());
+    if (body.containsKey("restart")) {
+      restart = restart(body.get("restart"), path + ".restart", restart);
+    }
+    b.restartPolicy(restart);
+    if (body.containsKey("reschedule")) {
+      ReschedulePolicy base = job.reschedule() == null
+          ? ReschedulePolicy.serviceDefaults() : job.reschedule();
+      b.reschedulePolicy(reschedule(body.get("reschedule"), path + ".reschedule", base));
+    } else {
+      b.reschedulePolicy(job.reschedule());
+    }
+    // A job-level reschedule on a system job is as wrong as a group-level one: keep it so the
+    // validator reports it.
+    EphemeralDisk disk = EphemeralDisk.defaults();
+    if (body.containsKey("ephemeral_disk")) {
+      disk = ephemeralDisk(body.get("ephemeral_disk"), path + ".ephemeral_disk");
+    }
+    b.ephemeralDisk(disk);
+    if (body.containsKey("migrate")) {
+      b.migrate(migrate(body.get("migrate"), path + ".migrate",
+          job.migrate() == null ? MigrateStrategy.defaults() : job.migrate()));
+    } else {
+      b.migrate(job.migrate());
+    }
+    b.shutdownDelay(duration(body, "shutdown_delay", path, null));
+    b.maxClientDisconnect(duration(body, "max_client_disconnect", path, null));
+    if (body.containsKey("volume")) {
+      b.volumes(volumes(body.get("volume"), path + ".volume"));
+    }
     List<Task> tasks = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> t : labeled(body.get("task"), path + ".task").entrySet()) {
-      tasks.add(task(t.getKey(), t.getValue(), path + ".task." + t.getKey()));
+      tasks.add(task(t.getKey(), t.getValue(), path + ".task." + t.getKey(), restart));
     }
     b.tasks(tasks);
     return b.build();
   }
 
-  private Task task(String name, Map<String, Object> body, String path) {
-    checkKeys(body, TASK_KEYS, path, "task");
+  private Task task(String name, Map<String, Object> body, String path, RestartPolicy groupRestart) {
+    checkKeys(body, TASK_KEYS, Unsupported.TASK, path, "task");
     Task.Builder b = Task.builder().name(name);
-    ifPresent(body, "driver", path, v -> b.driver(str(v, path + ".driver")));
-    ifPresent(body, "user", path, v -> b.user(str(v, path + ".user")));
-    ifPresent(body, "kill_signal", path, v -> b.killSignal(str(v, path + ".kill_signal")));
-    ifPresent(body, "leader", path, v -> b.leader(bool(v, path + ".leader")));
-    ifPresent(body, "kill_timeout", path, v -> b.killTimeout(duration(v, path + ".kill_timeout")));
-    ifPresent(body, "env", path, v -> b.env(stringMap(v, path + ".env")));
-    ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
-    ifPresent(body, "config", path, v -> b.config(config(v, path + ".config")));
-    ifPresent(body, "resources", path, v -> b.resources(resources(v, path + ".resources")));
-    ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
-    ifPresent(body, "service", path, v -> b.services(services(v, path + ".service", name)));
+    b.driver(str(body, "driver", path, null));
+    b.user(str(body, "user", path, null));
+    b.killSignal(str(body, "kill_signal", path, null));
+    b.leader(bool(body, "leader", path, false));
+    b.killTimeout(duration(body, "kill_timeout", path, Duration.ofSeconds(5)));
+    b.shutdownDelay(duration(body, "shutdown_delay", path, null));
+    b.env(stringMap(body, "env", path));
+    b.meta(stringMap(body, "meta", path));
+    if (body.containsKey("config")) {
+      b.config(config(body.get("config"), path + ".config"));
+    }
+    b.resources(body.containsKey("resources")
+        ? resources(body.get("resources"), path + ".resources") : Resources.defaults());
+    b.constraints(constraints(body, path));
+    b.affinities(affinities(body, path));
+    if (body.containsKey("service")) {
+      b.services(services(body.get("service"), path + ".service", name));
+    }
+    b.restartPolicy(body.containsKey("restart")
+        ? restart(body.get("restart"), path + ".restart", groupRestart) : groupRestart);
+    b.logConfig(body.containsKey("logs") ? logs(body.get("logs"), path + ".logs") : LogConfig.defaults());
+    if (body.containsKey("artifact")) {
+      b.artifacts(artifacts(body.get("artifact"), path + ".artifact"));
+    }
+    if (body.containsKey("template")) {
+      b.templates(templates(body.get("template"), path + ".template"));
+    }
+    if (body.containsKey("lifecycle")) {
+      b.lifecycle(lifecycle(body.get("lifecycle"), path + ".lifecycle"));
+    }
+    if (body.containsKey("dispatch_payload")) {
+      Map<String, Object> p = block(body.get("dispatch_payload"), path + ".dispatch_payload");
+      checkKeys(p, PAYLOAD_KEYS, Map.of(), path + ".dispatch_payload", "dispatch_payload");
+      b.dispatchPayload(new DispatchPayload(str(p, "file", path + ".dispatch_payload", null)));
+    }
+    if (body.containsKey("volume_mount")) {
+      List<VolumeMount> mounts = new ArrayList<>();
+      for (Map<String, Object> m : repeated(body.get("volume_mount"), path + ".volume_mount")) {
+        String p = path + ".volume_mount";
+        checkKeys(m, VOLUME_MOUNT_KEYS, Unsupported.VOLUME_MOUNT, p, "volume_mount");
+        mounts.add(new VolumeMount(str(m, "volume", p, null), str(m, "destination", p, null),
+            bool(m, "read_only", p, false), str(m, "propagation_mode", p, "private")));
+      }
+      b.volumeMounts(mounts);
+    }
     return b.build();
   }
 
+  // ---- blocks -------------------------------------------------------------------------------
+
   private Resources resources(Object v, String path) {
     Map<String, Object> body = block(v, path);
-    checkKeys(body, RESOURCES_KEYS, path, "resources");
+    checkKeys(body, RESOURCES_KEYS, Unsupported.RESOURCES, path, "resources");
     Resources d = Resources.defaults();
-    int cpu = body.containsKey("cpu") ? integer(body.get("cpu"), path + ".cpu") : d.cpu();
-    int memory = body.containsKey("memory") ? integer(body.get("memory"), path + ".memory") : d.memoryMb();
-    int memoryMax = body.containsKey("memory_max") ? integer(body.get("memory_max"), path + ".memory_max") : 0;
-    int cores = body.containsKey("cores") ? integer(body.get("cores"), path + ".cores") : 0;
-    if (cores > 0 && !body.containsKey("cpu")) {
-      cpu = 0;
-    }
-    return new Resources(cpu, cores, memory, memoryMax, 0);
+    int cores = integer(body, "cores", path, 0);
+    // Nomad: cores replace the CPU default; a task asks for one or the other.
+    int cpu = integer(body, "cpu", path, cores > 0 ? 0 : d.cpu());
+    return new Resources(cpu, cores, integer(body, "memory", path, d.memoryMb()),
+        integer(body, "memory_max", path, 0), 0);
   }
 
-  /** Unset fields take Nomad's defaults: a partial block overrides only what it names. */
-  private UpdateStrategy update(Object v, String path) {
+  private UpdateStrategy update(Object v, String path, UpdateStrategy base) {
     Map<String, Object> body = block(v, path);
-    checkKeys(body, UPDATE_KEYS, path, "update");
-    UpdateStrategy d = UpdateStrategy.defaults();
+    checkKeys(body, UPDATE_KEYS, Map.of(), path, "update");
     return new UpdateStrategy(
-        body.containsKey("stagger") ? duration(body.get("stagger"), path + ".stagger") : d.stagger(),
-        body.containsKey("max_parallel") ? integer(body.get("max_parallel"), path + ".max_parallel") : d.maxParallel(),
-        body.containsKey("health_check") ? str(body.get("health_check"), path + ".health_check") : d.healthCheck(),
-        body.containsKey("min_healthy_time") ? duration(body.get("min_healthy_time"), path + ".min_healthy_time") : d.minHealthyTime(),
-        body.containsKey("healthy_deadline") ? duration(body.get("healthy_deadline"), path + ".healthy_deadline") : d.healthyDeadline(),
-        body.containsKey("progress_deadline") ? duration(body.get("progress_deadline"), path + ".progress_deadline") : d.progressDeadline(),
-        body.containsKey("auto_revert") ? bool(body.get("auto_revert"), path + ".auto_revert") : d.autoRevert(),
-        body.containsKey("auto_promote") ? bool(body.get("auto_promote"), path + ".auto_promote") : d.autoPromote(),
-        body.containsKey("canary") ? integer(body.get("canary"), path + ".canary") : d.canary(),
-        d.revertSkipsCanary());
+        duration(body, "stagger", path, base.stagger()),
+        integer(body, "max_parallel", path, base.maxParallel()),
+        str(body, "health_check", path, base.healthCheck()),
+        duration(body, "min_healthy_time", path, base.minHealthyTime()),
+        duration(body, "healthy_deadline", path, base.healthyDeadline()),
+        duration(body, "progress_deadline", path, base.progressDeadline()),
+        bool(body, "auto_revert", path, base.autoRevert()),
+        bool(body, "auto_promote", path, base.autoPromote()),
+        integer(body, "canary", path, base.canary()),
+        base.revertSkipsCanary());
   }
 
-  private List<Constraint> constraints(Object v, String path) {
-    List<Constraint> out = new ArrayList<>();
+  private MigrateStrategy migrate(Object v, String path, MigrateStrategy base) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, MIGRATE_KEYS, Map.of(), path, "migrate");
+    return new MigrateStrategy(integer(body, "max_parallel", path, base.maxParallel()),
+        str(body, "health_check", path, base.healthCheck()),
+        duration(body, "min_healthy_time", path, base.minHealthyTime()),
+        duration(body, "healthy_deadline", path, base.healthyDeadline()));
+  }
+
+  static RestartPolicy defaultRestart(String type) {
+    return Job.TYPE_BATCH.equals(type) || Job.TYPE_SYSBATCH.equals(type)
+        ? RestartPolicy.batchDefaults() : RestartPolicy.serviceDefaults();
+  }
+
+  static ReschedulePolicy defaultReschedule(String type) {
+    if (Job.TYPE_SERVICE.equals(type)) {
+      return ReschedulePolicy.serviceDefaults();
+    }
+    return Job.TYPE_BATCH.equals(type) ? ReschedulePolicy.batchDefaults() : null;
+  }
+
+  private RestartPolicy restart(Object v, String path, RestartPolicy base) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, RESTART_KEYS, Map.of(), path, "restart");
+    return new RestartPolicy(integer(body, "attempts", path, base.attempts()),
+        duration(body, "interval", path, base.interval()),
+        duration(body, "delay", path, base.delay()),
+        str(body, "mode", path, base.mode()),
+        bool(body, "render_templates", path, base.renderTemplates()));
+  }
+
+  private ReschedulePolicy reschedule(Object v, String path, ReschedulePolicy base) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, RESCHEDULE_KEYS, Map.of(), path, "reschedule");
+    ReschedulePolicy b = base == null ? new ReschedulePolicy(0, Duration.ZERO, Duration.ZERO,
+        "", Duration.ZERO, false) : base;
+    return new ReschedulePolicy(integer(body, "attempts", path, b.attempts()),
+        duration(body, "interval", path, b.interval()),
+        duration(body, "delay", path, b.delay()),
+        str(body, "delay_function", path, b.delayFunction()),
+        duration(body, "max_delay", path, b.maxDelay()),
+        bool(body, "unlimited", path, b.unlimited()));
+  }
+
+  private EphemeralDisk ephemeralDisk(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, DISK_KEYS, Map.of(), path, "ephemeral_disk");
+    EphemeralDisk d = EphemeralDisk.defaults();
+    return new EphemeralDisk(bool(body, "sticky", path, d.sticky()),
+        integer(body, "size", path, d.sizeMb()), bool(body, "migrate", path, d.migrate()));
+  }
+
+  private LogConfig logs(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, LOGS_KEYS, Map.of(), path, "logs");
+    LogConfig d = LogConfig.defaults();
+    boolean disabled = bool(body, "disabled", path, false);
+    if (body.containsKey("enabled")) {
+      disabled = !bool(body.get("enabled"), path + ".enabled");
+    }
+    return new LogConfig(integer(body, "max_files", path, d.maxFiles()),
+        integer(body, "max_file_size", path, d.maxFileSizeMb()), disabled);
+  }
+
+  private Map<String, VolumeRequest> volumes(Object v, String path) {
+    Map<String, VolumeRequest> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, Object>> e : labeled(v, path).entrySet()) {
+      String p = path + "." + e.getKey();
+      Map<String, Object> body = e.getValue();
+      checkKeys(body, VOLUME_KEYS, Unsupported.VOLUME, p, "volume");
+      String type = str(body, "type", p, "host");
+      if ("csi".equals(type)) {
+        fail(p + ".type", Unsupported.feature("CSI volumes"));
+      } else if (!"host".equals(type)) {
+        fail(p + ".type", "volume type must be host, got \"" + type + "\"");
+      }
+      out.put(e.getKey(), new VolumeRequest(e.getKey(), type, str(body, "source", p, null),
+          bool(body, "read_only", p, false), str(body, "access_mode", p, null),
+          str(body, "attachment_mode", p, null), bool(body, "per_alloc", p, false)));
+    }
+    return out;
+  }
+
+  private List<TaskArtifact> artifacts(Object v, String path) {
+    List<TaskArtifact> out = new ArrayList<>();
     for (Map<String, Object> body : repeated(v, path)) {
-      checkKeys(body, CONSTRAINT_KEYS, path, "constraint");
-      String attribute = body.containsKey("attribute") ? str(body.get("attribute"), path + ".attribute") : "";
-      String operator = body.containsKey("operator") ? str(body.get("operator"), path + ".operator") : "=";
-      Object value = body.get("value");
-      String rTarget = value == null ? "" : value instanceof String s ? text(s) : String.valueOf(number(value));
-      out.add(new Constraint(attribute, rTarget, operator));
+      checkKeys(body, ARTIFACT_KEYS, Unsupported.ARTIFACT, path, "artifact");
+      String source = str(body, "source", path, null);
+      if (source == null || source.isBlank()) {
+        fail(path + ".source", "artifact needs a source");
+      }
+      String mode = str(body, "mode", path, "any");
+      String dest = str(body, "destination", path, null);
+      if (dest == null) {
+        // Nomad: a file download lands under its own name in local/, anything else in local/.
+        dest = "file".equals(mode) && source != null
+            ? "local/" + source.substring(source.lastIndexOf('/') + 1) : "local/";
+      }
+      out.add(new TaskArtifact(source, stringMap(body, "options", path),
+          stringMap(body, "headers", path), mode, dest));
+    }
+    return out;
+  }
+
+  private List<Template> templates(Object v, String path) {
+    List<Template> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(v, path)) {
+      checkKeys(body, TEMPLATE_KEYS, Unsupported.TEMPLATE, path, "template");
+      out.add(new Template(str(body, "source", path, null), str(body, "destination", path, null),
+          str(body, "data", path, null), str(body, "change_mode", path, "restart"),
+          str(body, "change_signal", path, null), duration(body, "splay", path, Duration.ofSeconds(5)),
+          str(body, "perms", path, "0644"), str(body, "left_delimiter", path, "{{"),
+          str(body, "right_delimiter", path, "}}"), bool(body, "env", path, false)));
+    }
+    return out;
+  }
+
+  private TaskLifecycle lifecycle(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, LIFECYCLE_KEYS, Map.of(), path, "lifecycle");
+    return new TaskLifecycle(str(body, "hook", path, null), bool(body, "sidecar", path, false));
+  }
+
+  private List<Constraint> constraints(Map<String, Object> parent, String parentPath) {
+    if (!parent.containsKey("constraint")) {
+      return List.of();
+    }
+    String path = parentPath + ".constraint";
+    List<Constraint> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(parent.get("constraint"), path)) {
+      checkKeys(body, CONSTRAINT_KEYS, Map.of(), path, "constraint");
+      String attribute = str(body, "attribute", path, "");
+      String operator = str(body, "operator", path, "=");
+      String value = body.containsKey("value") ? str(body.get("value"), path + ".value") : "";
+      // Nomad's shorthands: the operator as the attribute name, its value as the target.
+      for (String op : List.of("regexp", "set_contains", "set_contains_any", "set_contains_all",
+          "version", "semver")) {
+        if (body.containsKey(op)) {
+          operator = op;
+          value = str(body.get(op), path + "." + op);
+        }
+      }
+      if (body.containsKey("distinct_property")) {
+        operator = "distinct_property";
+        attribute = str(body.get("distinct_property"), path + ".distinct_property");
+      }
+      if (body.containsKey("distinct_hosts")) {
+        if (!bool(body.get("distinct_hosts"), path + ".distinct_hosts")) {
+          continue;
+        }
+        operator = "distinct_hosts";
+      }
+      out.add(new Constraint(attribute, value, operator));
+    }
+    return out;
+  }
+
+  private List<Affinity> affinities(Map<String, Object> parent, String parentPath) {
+    if (!parent.containsKey("affinity")) {
+      return List.of();
+    }
+    String path = parentPath + ".affinity";
+    List<Affinity> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(parent.get("affinity"), path)) {
+      checkKeys(body, AFFINITY_KEYS, Map.of(), path, "affinity");
+      String operator = str(body, "operator", path, "=");
+      String value = str(body, "value", path, "");
+      for (String op : List.of("regexp", "set_contains", "set_contains_any", "set_contains_all",
+          "version", "semver")) {
+        if (body.containsKey(op)) {
+          operator = op;
+          value = str(body.get(op), path + "." + op);
+        }
+      }
+      out.add(new Affinity(str(body, "attribute", path, ""), value, operator,
+          integer(body, "weight", path, 50)));
+    }
+    return out;
+  }
+
+  private List<Spread> spreads(Map<String, Object> parent, String parentPath) {
+    if (!parent.containsKey("spread")) {
+      return List.of();
+    }
+    String path = parentPath + ".spread";
+    List<Spread> out = new ArrayList<>();
+    for (Map<String, Object> body : repeated(parent.get("spread"), path)) {
+      checkKeys(body, SPREAD_KEYS, Map.of(), path, "spread");
+      List<Spread.SpreadTarget> targets = new ArrayList<>();
+      for (Map.Entry<String, Map<String, Object>> t : labeled(body.get("target"), path + ".target").entrySet()) {
+        String p = path + ".target." + t.getKey();
+        checkKeys(t.getValue(), TARGET_KEYS, Map.of(), p, "target");
+        targets.add(new Spread.SpreadTarget(str(t.getValue(), "value", p, t.getKey()),
+            integer(t.getValue(), "percent", p, 0)));
+      }
+      out.add(new Spread(str(body, "attribute", path, ""), integer(body, "weight", path, 0), targets));
     }
     return out;
   }
@@ -215,271 +501,93 @@ final class JobDecoder {
   private List<Service> services(Object v, String path, String taskName) {
     List<Service> out = new ArrayList<>();
     for (Map<String, Object> body : repeated(v, path)) {
-      checkKeys(body, SERVICE_KEYS, path, "service");
+      checkKeys(body, SERVICE_KEYS, Unsupported.SERVICE, path, "service");
       List<ServiceCheck> checks = new ArrayList<>();
       if (body.containsKey("check")) {
         for (Map<String, Object> c : repeated(body.get("check"), path + ".check")) {
           checks.add(check(c, path + ".check"));
         }
       }
+      String provider = str(body, "provider", path, "nomad");
+      if ("consul".equals(provider)) {
+        fail(path + ".provider", Unsupported.feature("the consul service provider"));
+      } else if (!"nomad".equals(provider)) {
+        fail(path + ".provider", "service provider must be nomad, got \"" + provider + "\"");
+      }
       out.add(new Service(
           body.containsKey("name") ? str(body.get("name"), path + ".name") : null,
           body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
-          body.containsKey("tags") ? strings(body.get("tags"), path + ".tags") : List.of(),
-          body.containsKey("provider") ? str(body.get("provider"), path + ".provider") : "nomad",
-          taskName, checks));
+          strings(body, "tags", path), provider, taskName, checks));
     }
     return out;
   }
 
   private ServiceCheck check(Map<String, Object> body, String path) {
-    checkKeys(body, CHECK_KEYS, path, "check");
-    String type = body.containsKey("type") ? str(body.get("type"), path + ".type") : null;
-    if (type == null || !CHECK_TYPES.contains(type)) {
-      fail(path + ".type", "check type must be one of grpc, http, script, tcp, got "
-          + (type == null ? "nothing" : "\"" + type + "\""));
-    }
-    return new ServiceCheck(
-        body.containsKey("name") ? str(body.get("name"), path + ".name") : null,
-        type,
-        body.containsKey("path") ? str(body.get("path"), path + ".path") : null,
-        body.containsKey("protocol") ? str(body.get("protocol"), path + ".protocol") : null,
+    checkKeys(body, CHECK_KEYS, Unsupported.CHECK, path, "check");
+    String type = str(body, "type", path, null);
+    Duration interval = duration(body, "interval", path, null);
+    Duration timeout = duration(body, "timeout", path, null);
+    return new ServiceCheck(str(body, "name", path, null), type, str(body, "path", path, null),
+        str(body, "protocol", path, null),
         body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
-        body.containsKey("command") ? str(body.get("command"), path + ".command") : null,
-        body.containsKey("args") ? strings(body.get("args"), path + ".args") : List.of(),
-        body.containsKey("interval") ? duration(body.get("interval"), path + ".interval") : Duration.ofSeconds(10),
-        body.containsKey("timeout") ? duration(body.get("timeout"), path + ".timeout") : Duration.ofSeconds(2));
+        str(body, "command", path, null), strings(body, "args", path), interval, timeout);
   }
 
   /** A port is named by its label ("http") or given as a number. */
   private String portLabel(Object v, String path) {
-    return v instanceof Number ? String.valueOf(number(v)) : str(v, path);
+    return str(v, path);
   }
 
   private PeriodicConfig periodic(Object v, String path) {
     Map<String, Object> body = block(v, path);
-    checkKeys(body, PERIODIC_KEYS, path, "periodic");
-    List<String> specs = body.containsKey("crons") ? strings(body.get("crons"), path + ".crons") : List.of();
-    String spec = body.containsKey("cron") ? str(body.get("cron"), path + ".cron") : null;
+    checkKeys(body, PERIODIC_KEYS, Map.of(), path, "periodic");
+    List<String> specs = strings(body, "crons", path);
+    String spec = str(body, "cron", path, null);
     if (spec == null && specs.isEmpty()) {
       fail(path, "periodic needs cron or crons");
     }
-    return new PeriodicConfig(
-        !body.containsKey("enabled") || bool(body.get("enabled"), path + ".enabled"),
-        spec, specs, "cron",
-        body.containsKey("prohibit_overlap") && bool(body.get("prohibit_overlap"), path + ".prohibit_overlap"),
-        body.containsKey("time_zone") ? str(body.get("time_zone"), path + ".time_zone") : "UTC");
+    if (spec != null && !specs.isEmpty()) {
+      fail(path, "periodic takes cron or crons, not both");
+    }
+    return new PeriodicConfig(bool(body, "enabled", path, true), spec, specs, "cron",
+        bool(body, "prohibit_overlap", path, false), str(body, "time_zone", path, "UTC"));
   }
 
   private ParameterizedJobConfig parameterized(Object v, String path) {
     Map<String, Object> body = block(v, path);
-    checkKeys(body, PARAMETERIZED_KEYS, path, "parameterized");
-    String payload = body.containsKey("payload") ? str(body.get("payload"), path + ".payload")
-        : ParameterizedJobConfig.PAYLOAD_OPTIONAL;
-    if (payload != null && !Set.of(ParameterizedJobConfig.PAYLOAD_OPTIONAL,
-        ParameterizedJobConfig.PAYLOAD_REQUIRED, ParameterizedJobConfig.PAYLOAD_FORBIDDEN).contains(payload)) {
-      fail(path + ".payload", "payload must be optional, required or forbidden, got \"" + payload + "\"");
-    }
-    return new ParameterizedJobConfig(payload,
-        body.containsKey("meta_required") ? strings(body.get("meta_required"), path + ".meta_required") : List.of(),
-        body.containsKey("meta_optional") ? strings(body.get("meta_optional"), path + ".meta_optional") : List.of());
+    checkKeys(body, PARAMETERIZED_KEYS, Map.of(), path, "parameterized");
+    String payload = str(body, "payload", path, ParameterizedJobConfig.PAYLOAD_OPTIONAL);
+    return new ParameterizedJobConfig(payload, strings(body, "meta_required", path),
+        strings(body, "meta_optional", path));
   }
 
   private List<NetworkResource> networks(Object v, String path) {
     List<NetworkResource> out = new ArrayList<>();
-    for (Map<String, Object> body : repeated(v, path)) {
-      checkKeys(body, NETWORK_KEYS, path, "network");
+    List<Map<String, Object>> blocks = repeated(v, path);
+    if (blocks.size() > 1) {
+      fail(path, "only one network block is allowed in a group");
+    }
+    for (Map<String, Object> body : blocks) {
+      checkKeys(body, NETWORK_KEYS, Unsupported.NETWORK, path, "network");
+      String mode = str(body, "mode", path, "host");
+      if (mode != null && mode.startsWith("cni/")) {
+        fail(path + ".mode", Unsupported.feature("CNI networking (mode \"" + mode + "\")"));
+      } else if (mode != null && !Set.of("host", "bridge", "none").contains(mode)) {
+        fail(path + ".mode", "network mode must be host, bridge or none, got \"" + mode + "\"");
+      }
       List<Port> reserved = new ArrayList<>();
       List<Port> dynamic = new ArrayList<>();
       for (Map.Entry<String, Map<String, Object>> p : labeled(body.get("port"), path + ".port").entrySet()) {
         String portPath = path + ".port." + p.getKey();
         Map<String, Object> pb = p.getValue();
-        checkKeys(pb, PORT_KEYS, portPath, "port");
-        int value = pb.containsKey("static") ? integer(pb.get("static"), portPath + ".static") : 0;
-        int to = pb.containsKey("to") ? integer(pb.get("to"), portPath + ".to") : 0;
-        String hostNetwork = pb.containsKey("host_network")
-            ? str(pb.get("host_network"), portPath + ".host_network") : "default";
-        Port port = new Port(p.getKey(), value, to, hostNetwork);
-        (value > 0 ? reserved : dynamic).add(port);
+        checkKeys(pb, PORT_KEYS, Map.of(), portPath, "port");
+        int value = integer(pb, "static", portPath, 0);
+        Port port = new Port(p.getKey(), value, integer(pb, "to", portPath, 0),
+            str(pb, "host_network", portPath, "default"));
+        (value != 0 ? reserved : dynamic).add(port);
       }
-      out.add(new NetworkResource(
-          body.containsKey("mode") ? str(body.get("mode"), path + ".mode") : "host",
-          null, null, null,
-          body.containsKey("mbits") ? integer(body.get("mbits"), path + ".mbits") : 0,
+      out.add(new NetworkResource(mode, null, null, null, integer(body, "mbits", path, 0),
           reserved, dynamic));
-    }
-    return out;
-  }
-
-  // ---- shapes -------------------------------------------------------------------------------
-
-  private interface Setter {
-    void set(Object v);
-  }
-
-  private static void ifPresent(Map<String, Object> body, String key, String path, Setter s) {
-    if (body.containsKey(key)) {
-      s.set(body.get(key));
-    }
-  }
-
-  /** Labeled blocks: HCL4j gives {label: body} for one or many, or a list of such maps. */
-  @SuppressWarnings("unchecked")
-  private Map<String, Map<String, Object>> labeled(Object v, String path) {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    if (v == null) {
-      return out;
-    }
-    List<Object> parts = v instanceof List<?> l ? (List<Object>) l : List.of(v);
-    for (Object part : parts) {
-      if (!(part instanceof Map<?, ?> m)) {
-        fail(path, "expected labeled blocks: " + lastSegment(path) + " \"NAME\" { ... }");
-        continue;
-      }
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (e.getValue() instanceof Map<?, ?> body) {
-          out.putIfAbsent(String.valueOf(e.getKey()), (Map<String, Object>) body);
-        } else {
-          fail(path, "expected labeled blocks: " + lastSegment(path) + " \"NAME\" { ... }");
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Unlabeled blocks that may repeat ({@code constraint}): one is a map, several a list. */
-  @SuppressWarnings("unchecked")
-  private List<Map<String, Object>> repeated(Object v, String path) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Object part : v instanceof List<?> l ? (List<Object>) l : List.of(v)) {
-      if (part instanceof Map<?, ?> m) {
-        out.add((Map<String, Object>) m);
-      } else {
-        fail(path, "expected a block: " + lastSegment(path) + " { ... }");
-      }
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> block(Object v, String path) {
-    if (v instanceof Map<?, ?> m) {
-      return (Map<String, Object>) m;
-    }
-    if (v instanceof List<?>) {
-      fail(path, "block \"" + lastSegment(path) + "\" is repeated: only one is allowed");
-    } else {
-      fail(path, "expected a block: " + lastSegment(path) + " { ... }");
-    }
-    return Map.of();
-  }
-
-  private void checkKeys(Map<String, Object> body, Set<String> allowed, String path, String kind) {
-    for (String key : body.keySet()) {
-      if (allowed.contains(key)) {
-        continue;
-      }
-      if (NOT_YET.contains(key)) {
-        fail(path + "." + key, "\"" + key + "\" in a " + kind
-            + " is not supported by Caravan's jobspec yet");
-        continue;
-      }
-      String hint = suggestion(key, allowed);
-      fail(path + "." + key, "unknown attribute or block \"" + key + "\" in " + kind
-          + (hint == null ? "" : "; did you mean \"" + hint + "\"?"));
-    }
-  }
-
-  static String suggestion(String key, Set<String> allowed) {
-    String best = null;
-    int bestDistance = 3;
-    for (String a : allowed.stream().sorted().toList()) {
-      int d = levenshtein(key, a);
-      if (d < bestDistance) {
-        best = a;
-        bestDistance = d;
-      }
-    }
-    return best;
-  }
-
-  static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
-
-  // ---- values -------------------------------------------------------------------------------
-
-  private String str(Object v, String path) {
-    if (v instanceof String s) {
-      return text(s);
-    }
-    fail(path, lastSegment(path) + " must be a string, got " + kindOf(v));
-    return null;
-  }
-
-  private int integer(Object v, String path) {
-    if (v instanceof Number n) {
-      double d = n.doubleValue();
-      if (d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
-        return (int) d;
-      }
-      fail(path, lastSegment(path) + " must be a whole number, got " + n);
-      return 0;
-    }
-    fail(path, lastSegment(path) + " must be a number, got " + kindOf(v));
-    return 0;
-  }
-
-  private boolean bool(Object v, String path) {
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    fail(path, lastSegment(path) + " must be true or false, got " + kindOf(v));
-    return false;
-  }
-
-  private List<String> strings(Object v, String path) {
-    if (v instanceof List<?> l) {
-      List<String> out = new ArrayList<>();
-      for (Object o : l) {
-        if (o instanceof String s) {
-          out.add(text(s));
-        } else {
-          fail(path, lastSegment(path) + " must be a list of strings, got an element " + kindOf(o));
-        }
-      }
-      return out;
-    }
-    fail(path, lastSegment(path) + " must be a list of strings, got " + kindOf(v));
-    return List.of();
-  }
-
-  private Map<String, String> stringMap(Object v, String path) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : block(v, path).entrySet()) {
-      Object o = e.getValue();
-      if (o instanceof String s) {
-        out.put(e.getKey(), text(s));
-      } else if (o instanceof Number || o instanceof Boolean) {
-        out.put(e.getKey(), String.valueOf(number(o)));
-      } else {
-        fail(path + "." + e.getKey(), e.getKey() + " must be a string, got " + kindOf(o));
-      }
     }
     return out;
   }
@@ -487,110 +595,8 @@ final class JobDecoder {
   private Map<String, Object> config(Object v, String path) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : block(v, path).entrySet()) {
-      out.put(e.getKey(), freeForm(e.getValue()));
+      out.put(e.getKey(), freeForm(e.getValue(), path + "." + e.getKey()));
     }
     return out;
-  }
-
-  /** Free-form values: strings restored, whole numbers as Integer or Long, maps and lists deep. */
-  private Object freeForm(Object v) {
-    if (v instanceof String s) {
-      return text(s);
-    }
-    if (v instanceof Number) {
-      return number(v);
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), freeForm(x)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      for (Object x : l) {
-        out.add(freeForm(x));
-      }
-      return out;
-    }
-    return v;
-  }
-
-  private static Object number(Object v) {
-    if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-      if (d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
-        return d.intValue();
-      }
-      if (d >= Long.MIN_VALUE && d <= Long.MAX_VALUE) {
-        return d.longValue();
-      }
-    }
-    return v;
-  }
-
-  private Duration duration(Object v, String path) {
-    String s = str(v, path);
-    if (s == null) {
-      return null;
-    }
-    Duration d = parseDuration(s);
-    if (d == null) {
-      fail(path, lastSegment(path) + " must be a duration like \"30s\", \"1h30m\" or \"500ms\", got \""
-          + s + "\"");
-    }
-    return d;
-  }
-
-  /** Go's duration syntax ({@code 1h30m}, {@code 500ms}, {@code 1.5s}); null when malformed. */
-  static Duration parseDuration(String s) {
-    try {
-      return GoDuration.parse(s);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /** Restores the interpolations hidden from HCL4j and applies {@code ${var.NAME}}. */
-  private String text(String s) {
-    String restored = s.replace(Jobspec.DOLLAR_SENTINEL, '$');
-    if (!restored.contains("${var.")) {
-      return restored;
-    }
-    Matcher m = VAR_REF.matcher(restored);
-    StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      String value = vars.get(m.group(1));
-      if (value == null) {
-        undefinedVariables.add(m.group(1));
-      }
-      m.appendReplacement(sb, Matcher.quoteReplacement(value == null ? m.group() : value));
-    }
-    m.appendTail(sb);
-    return sb.toString();
-  }
-
-  private static String kindOf(Object v) {
-    if (v == null) {
-      return "null";
-    }
-    if (v instanceof String) {
-      return "a string";
-    }
-    if (v instanceof Number) {
-      return "a number";
-    }
-    if (v instanceof Boolean) {
-      return "a boolean";
-    }
-    if (v instanceof List<?>) {
-      return "a list";
-    }
-    if (v instanceof Map<?, ?>) {
-      return "a block or object";
-    }
-    return v.getClass().getSimpleName();
-  }
-
-  private static String lastSegment(String path) {
-    return path.substring(path.lastIndexOf('.') + 1);
   }
 }

@@ -120,6 +120,9 @@ class JobspecBlocksTest {
     Job job = Jobspec.parse("svc.hcl", """
         job "svc" {
           group "g" {
+            network {
+              port "http" {}
+            }
             service {
               name = "web"
               port = "http"
@@ -128,6 +131,7 @@ class JobspecBlocksTest {
                 type     = "http"
                 path     = "/health"
                 interval = "5s"
+                timeout  = "2s"
               }
             }
             task "t" {
@@ -142,29 +146,29 @@ class JobspecBlocksTest {
         """);
 
     assertEquals(List.of(new Service("web", "http", List.of("v1"), "nomad", null, List.of(
-        new ServiceCheck(null, "http", "/health", null, null, null, List.of(),
+        new ServiceCheck("service: \"web\" check", "http", "/health", null, null, null, List.of(),
             Duration.ofSeconds(5), Duration.ofSeconds(2))))), job.group("g").services());
     assertEquals(List.of(new Service("metrics", "9100", List.of(), "nomad", "t", List.of())),
         job.group("g").task("t").services());
   }
 
   @Test
-  void refusesBlocksNotDecodedYetInsteadOfDroppingThem() {
+  void refusesUnsupportedFeaturesByName() {
     JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("s.hcl", """
         job "s" {
           group "g" {
-            restart {
-              attempts = 1
-            }
             task "t" {
               driver = "exec"
+              vault {
+                policies = ["p"]
+              }
             }
           }
         }
         """));
 
-    assertTrue(e.errors().get(0).toString().startsWith("s.hcl:3:5: \"restart\" in a group is not supported"),
-        e.errors().get(0).toString());
+    assertEquals("s.hcl:5:7: vault is not supported by Caravan: Caravan has no Vault integration; "
+        + "pass secrets through a template or the driver", e.errors().get(0).toString());
   }
 
   @Test

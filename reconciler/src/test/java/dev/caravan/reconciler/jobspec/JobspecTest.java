@@ -265,7 +265,7 @@ class JobspecTest {
         "job.v.type@2:3", "job.v.priority@3:3", "job.v.group.g.count@5:5",
         "job.v.group.g.task.t.driver@7:7", "job.v.group.g.task.t.resources.memory@9:9"),
         e.errors().stream().map(x -> x.path() + "@" + x.line() + ":" + x.column()).toList());
-    assertTrue(e.errors().get(3).message().contains("unknown driver \"podman\""));
+    assertTrue(e.errors().get(3).message().contains("driver \"podman\" is not supported by Caravan"));
   }
 
   @Test
