@@ -66,7 +66,9 @@ public final class JobDefaults {
         b.reschedulePolicy(ReschedulePolicy.batchDefaults());
       }
     }
-    if (g.update() == null && (Job.TYPE_SERVICE.equals(type) || Job.TYPE_SYSTEM.equals(type))) {
+    // Nomad copies the job's update block into every group, whatever the type; validation
+    // then refuses it where the type allows none.
+    if (g.update() == null && jobUpdate != null) {
       b.update(jobUpdate);
     }
     if (g.ephemeralDisk() == null) {

@@ -95,6 +95,15 @@ final class JobDecoder extends TreeReader {
   private static final Set<String> PAYLOAD_KEYS = Set.of("file");
 
   private final String jobType;
+  /**
+   * Explicit values that defaults would hide (cpu = 0 reads like an unset cpu once decoded):
+   * reported with the validation errors, where Nomad reports them.
+   */
+  private final List<JobspecError> validationErrors = new ArrayList<>();
+
+  List<JobspecError> validationErrors() {
+    return validationErrors;
+  }
 
   JobDecoder(String file, Map<String, HclScanner.Pos> positions, HclScanner.Pos jobPos,
       Map<String, String> vars, Map<String, String> locals, String jobType) {
@@ -277,8 +286,14 @@ final class JobDecoder extends TreeReader {
     int cores = integer(body, "cores", path, 0);
     // Nomad: cores replace the CPU default; a task asks for one or the other.
     int cpu = integer(body, "cpu", path, cores > 0 ? 0 : d.cpu());
-    return new Resources(cpu, cores, integer(body, "memory", path, d.memoryMb()),
-        integer(body, "memory_max", path, 0), 0);
+    int memory = integer(body, "memory", path, d.memoryMb());
+    if (body.containsKey("cpu") && cpu == 0 && cores == 0) {
+      validationErrors.add(error(path + ".cpu", "cpu must be >= 1 MHz, got 0"));
+    }
+    if (body.containsKey("memory") && memory == 0) {
+      validationErrors.add(error(path + ".memory", "memory must be >= 10 MiB, got 0"));
+    }
+    return new Resources(cpu, cores, memory, integer(body, "memory_max", path, 0), 0);
   }
 
   private UpdateStrategy update(Object v, String path, UpdateStrategy base) {

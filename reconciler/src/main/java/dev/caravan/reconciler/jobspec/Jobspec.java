@@ -231,6 +231,7 @@ public final class Jobspec {
     if (!validate) {
       return defaulted;
     }
+    errors.addAll(decoder.validationErrors());
     for (JobValidator.Violation v : JobValidator.validate(defaulted)) {
       errors.add(decoder.error(v.path(), v.message()));
     }

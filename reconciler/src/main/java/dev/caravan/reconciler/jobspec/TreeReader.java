@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 abstract class TreeReader {
 
+  private static final Pattern INHERITED = Pattern.compile(
+      "(job\\.[^.]+)\\.group\\.[^.]+\\.(update|reschedule|migrate)(\\..*)?");
   private static final Pattern REF = Pattern.compile("\\$\\{(var|local)\\.([A-Za-z0-9_-]+)}");
 
   private final String file;
@@ -53,7 +55,14 @@ abstract class TreeReader {
 
   /** An error at the position of {@code path}, else of its nearest recorded ancestor. */
   final JobspecError error(String path, String message) {
-    HclScanner.Pos p = null;
+    HclScanner.Pos p = positions.get(path);
+    Matcher inherited = INHERITED.matcher(path);
+    if (p == null && inherited.matches()) {
+      // A group's block copied from the job's: point at the job's block.
+      String q = inherited.group(1) + "." + inherited.group(2);
+      p = positions.get(q + (inherited.group(3) == null ? "" : inherited.group(3)));
+      p = p == null ? positions.get(q) : p;
+    }
     for (String q = path; q != null && p == null; ) {
       p = positions.get(q);
       int dot = q.lastIndexOf('.');

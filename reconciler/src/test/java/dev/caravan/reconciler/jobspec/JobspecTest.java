@@ -71,6 +71,10 @@ class JobspecTest {
       }
       """;
 
+  static String web() {
+    return WEB;
+  }
+
   @Test
   void decodesAServiceJobWithTwoGroups() throws Exception {
     Job job = Jobspec.parse("web.hcl", WEB);
@@ -292,7 +296,7 @@ class JobspecTest {
   @Test
   void refusesDataBlocksWithoutTouchingTheNetwork() throws Exception {
     AtomicBoolean contacted = new AtomicBoolean();
-    try (ServerSocket server = new ServerSocket(0)) {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Thread accept = new Thread(() -> {
         try {
           server.accept().close();
