@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.NomadJson;
+import dev.caravan.reconciler.jobspec.JobJson;
 import dev.caravan.reconciler.jobspec.Jobspec;
 import dev.caravan.reconciler.jobspec.JobspecError;
 import dev.caravan.reconciler.jobspec.JobspecException;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -105,23 +108,70 @@ final class JobCommand {
     }
   }
 
+  /** {@code -var KEY=VALUE} and {@code -var-file FILE}, shared by validate and run. */
+  static final class VariableOptions {
+    @Option(names = "-var", paramLabel = "KEY=VALUE",
+        description = "A value for a variable the job declares; repeatable.")
+    List<String> vars = List.of();
+
+    @Option(names = "-var-file", paramLabel = "FILE",
+        description = "An HCL file of KEY = VALUE lines; repeatable, later files win.")
+    List<Path> varFiles = List.of();
+
+    Map<String, String> cliVars() throws Main.CliException {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String v : vars) {
+        int eq = v.indexOf('=');
+        if (eq <= 0) {
+          throw new Main.CliException("-var takes KEY=VALUE, got \"" + v + "\"");
+        }
+        out.put(v.substring(0, eq), v.substring(eq + 1));
+      }
+      return out;
+    }
+
+    /** The var files' values, or null after printing their errors. */
+    Map<String, Object> fileVars(PrintWriter err) throws Main.CliException {
+      Map<String, Object> out = new LinkedHashMap<>();
+      boolean ok = true;
+      for (Path f : varFiles) {
+        try {
+          out.putAll(Jobspec.parseVarFile(f.toString(), Files.readString(f)));
+        } catch (JobspecException e) {
+          e.errors().forEach(err::println);
+          ok = false;
+        } catch (IOException e) {
+          throw new Main.CliException(f + ": cannot read: " + e.getMessage());
+        }
+      }
+      return ok ? out : null;
+    }
+  }
+
   @Command(name = "validate", description = "Check job files; print every error as file:line:column: message.")
   static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin VariableOptions variables = new VariableOptions();
     @Parameters(arity = "1..*", paramLabel = "FILE") List<Path> files;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Main.CliException {
+      PrintWriter err = spec.commandLine().getErr();
+      Map<String, String> vars = variables.cliVars();
+      Map<String, Object> values = variables.fileVars(err);
+      if (values == null) {
+        return 1;
+      }
       int code = 0;
       for (Path f : files) {
         try {
-          Jobspec.parse(f.toString(), Files.readString(f));
+          Jobspec.parse(f.toString(), Files.readString(f), vars, values);
           spec.commandLine().getOut().println(f + ": Job validation successful");
         } catch (JobspecException e) {
-          e.errors().forEach(err -> spec.commandLine().getErr().println(err));
+          e.errors().forEach(err::println);
           code = 1;
         } catch (IOException e) {
-          spec.commandLine().getErr().println(f + ": cannot read: " + e.getMessage());
+          err.println(f + ": cannot read: " + e.getMessage());
           code = 1;
         }
       }
@@ -133,22 +183,30 @@ final class JobCommand {
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "-output", description = "Print the job's API JSON instead of submitting it.") boolean output;
+    @picocli.CommandLine.Mixin VariableOptions variables = new VariableOptions();
     @Parameters(arity = "1", paramLabel = "FILE") Path file;
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      Map<String, String> vars = variables.cliVars();
+      Map<String, Object> values = variables.fileVars(err);
+      if (values == null) {
+        return 1;
+      }
       Job job;
       try {
-        job = Jobspec.parse(file.toString(), Files.readString(file));
+        job = Jobspec.parse(file.toString(), Files.readString(file), vars, values);
       } catch (JobspecException e) {
-        e.errors().stream().map(JobspecError::toString).forEach(spec.commandLine().getErr()::println);
+        e.errors().stream().map(JobspecError::toString).forEach(err::println);
         return 1;
+      } catch (IOException e) {
+        throw new Main.CliException(file + ": cannot read: " + e.getMessage());
       }
       if (!output) {
         throw new Main.CliException("job run: submitting is not supported yet; use -output, or commit the file to a synced repository");
       }
-      spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(Map.of("Job", job)));
+      spec.commandLine().getOut().println(JobJson.toApiJson(job));
       return 0;
     }
   }
