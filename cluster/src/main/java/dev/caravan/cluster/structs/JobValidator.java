@@ -524,9 +524,9 @@ public final class JobValidator {
           + "healthy_deadline"));
     }
     if (u.progressDeadline() != null && u.healthyDeadline() != null
-        && !u.progressDeadline().isZero() && u.progressDeadline().compareTo(u.healthyDeadline()) < 0) {
-      errors.add(new Violation(path + ".progress_deadline", "progress_deadline must be 0 or >= "
-          + "healthy_deadline"));
+        && !u.progressDeadline().isZero() && u.progressDeadline().compareTo(u.healthyDeadline()) <= 0) {
+      errors.add(new Violation(path + ".progress_deadline", "progress_deadline must be 0 or more "
+          + "than healthy_deadline"));
     }
     if (u.stagger() != null && u.stagger().compareTo(Duration.ZERO) <= 0) {
       errors.add(new Violation(path + ".stagger", "stagger must be > 0"));
