@@ -52,7 +52,8 @@ final class JobDecoder extends TreeReader {
       "resources", "kill_timeout", "kill_signal", "user", "leader", "constraint", "service",
       "affinity", "artifact", "template", "lifecycle", "dispatch_payload", "logs", "restart",
       "shutdown_delay", "volume_mount");
-  private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max", "cores");
+  private static final Set<String> RESOURCES_KEYS = Set.of("cpu", "memory", "memory_max", "cores",
+      "disk");
   private static final Set<String> UPDATE_KEYS = Set.of("max_parallel", "health_check",
       "min_healthy_time", "healthy_deadline", "progress_deadline", "auto_revert", "auto_promote",
       "canary", "stagger");
@@ -293,7 +294,10 @@ final class JobDecoder extends TreeReader {
     if (body.containsKey("memory") && memory == 0) {
       validationErrors.add(error(path + ".memory", "memory must be >= 10 MiB, got 0"));
     }
-    return new Resources(cpu, cores, memory, integer(body, "memory_max", path, 0), 0);
+    // disk is Nomad's deprecated per-task disk (DiskMB): kept as written, scheduled by the
+    // group's ephemeral_disk.
+    return new Resources(cpu, cores, memory, integer(body, "memory_max", path, 0),
+        integer(body, "disk", path, 0));
   }
 
   private UpdateStrategy update(Object v, String path, UpdateStrategy base) {

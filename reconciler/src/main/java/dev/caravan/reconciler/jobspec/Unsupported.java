@@ -57,7 +57,7 @@ final class Unsupported {
   static final Map<String, String> RESOURCES = Map.of(
       "network", ": declare the network in the group",
       "device", DEVICE, "numa", ": there is no NUMA-aware scheduling",
-      "disk", ": use the group's ephemeral_disk", "iops", "", "secrets", "");
+      "iops", "", "secrets", "");
 
   static final Map<String, String> NETWORK = Map.of(
       "dns", ": tasks use the client's resolver", "hostname", ": tasks use the client's host name",
