@@ -224,21 +224,39 @@ public final class Jobspec {
     }
     Job decoded = decoder.decode(root, job.labels().get(0));
     decoder.reportUndefinedReferences();
-    if (!decoder.errors().isEmpty()) {
-      throw sorted(decoder.errors());
+    errors.addAll(decoder.errors());
+    if (!validate) {
+      if (!errors.isEmpty()) {
+        throw sorted(errors);
+      }
+      return JobDefaults.apply(decoded);
     }
     Job defaulted = JobDefaults.apply(decoded);
-    if (!validate) {
-      return defaulted;
+    // Validation runs beside decoding errors so a file's errors come together, except when a
+    // feature was refused: the job without it is not the file's job (a Connect gateway group
+    // has no task of its own). A key that did not decode is not validated again, nor are its
+    // sibling attributes ("missing driver" beside an unknown "drivr").
+    if (decoder.errors().stream().anyMatch(e -> e.message().contains(Unsupported.MARKER))) {
+      throw sorted(errors);
     }
+    List<String> broken = decoder.errors().stream().map(JobspecError::path).toList();
     errors.addAll(decoder.validationErrors());
     for (JobValidator.Violation v : JobValidator.validate(defaulted)) {
-      errors.add(decoder.error(v.path(), v.message()));
+      boolean shadowed = broken.stream().anyMatch(b -> v.path().equals(b)
+          || v.path().startsWith(b + ".") || parentOf(v.path()).equals(parentOf(b)));
+      if (!shadowed) {
+        errors.add(decoder.error(v.path(), v.message()));
+      }
     }
     if (!errors.isEmpty()) {
       throw sorted(errors);
     }
     return defaulted;
+  }
+
+  private static String parentOf(String path) {
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? path : path.substring(0, dot);
   }
 
   private static String jobType(Map<String, Object> root, String name) {

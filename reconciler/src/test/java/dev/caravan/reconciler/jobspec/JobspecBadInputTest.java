@@ -148,6 +148,30 @@ class JobspecBadInputTest {
   }
 
   @Test
+  void decodingAndValidationErrorsComeTogether() {
+    JobspecException e = assertThrows(JobspecException.class, () -> Jobspec.parse("m.hcl", """
+        job "m" {
+          priority = 0.5
+          group "a" {
+            count = -1
+            task "t" {
+              driver = "exec"
+              resorces {
+                cpu = 100
+              }
+            }
+          }
+        }
+        """));
+
+    assertEquals(List.of(
+        "m.hcl:2:3: priority must be a whole number, got 0.5",
+        "m.hcl:4:5: count must be >= 0, got -1",
+        "m.hcl:7:7: unknown attribute or block \"resorces\" in task; did you mean \"resources\"?"),
+        e.errors().stream().map(JobspecError::toString).toList());
+  }
+
+  @Test
   void aDataBlockNeverReachesTheNetwork() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
