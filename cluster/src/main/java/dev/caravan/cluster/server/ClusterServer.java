@@ -281,10 +281,20 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       }
     }
     long now = now();
-    Evaluation eval = newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now);
+    // As Nomad: periodic and parameterized parents are never scheduled themselves, so no eval.
+    Evaluation eval = job.isPeriodic() || job.isParameterized() ? null
+        : newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now);
     long index = propose(new Command.JobRegister(job, request.enforceIndex(),
         request.jobModifyIndex(), eval, now));
     ClusterState s = state();
+    if (eval == null) {
+      Job stored = s.job(job.namespace(), job.id()).orElse(null);
+      if (stored == null || stored.modifyIndex() != index) {
+        throw ClusterException.conflict(casMessage(request.jobModifyIndex(),
+            stored == null ? 0 : stored.jobModifyIndex()));
+      }
+      return new JobRegisterResult("", 0, stored.jobModifyIndex(), index);
+    }
     Evaluation stored = s.eval(eval.id()).orElse(null);
     if (stored == null) {
       long have = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
@@ -319,6 +329,104 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     long evalIndex = s.eval(eval.id()).map(Evaluation::createIndex).orElse(index);
     long jmi = s.job(ns, jobId).map(Job::jobModifyIndex).orElse(index);
     return new JobRegisterResult(eval.id(), evalIndex, jmi, index);
+  }
+
+  // ---- periodic launches and dispatch ----
+
+  @Override
+  public PeriodicLaunchResult launchPeriodic(PeriodicLaunchRequest request)
+      throws ClusterException {
+    String ns = request.namespace() == null ? "default" : request.namespace();
+    Job parent = state().job(ns, request.parentId())
+        .orElseThrow(() -> ClusterException.notFound("job not found: " + request.parentId()));
+    if (!parent.isPeriodic()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is not periodic");
+    }
+    Job child = request.child();
+    if (child == null && (request.forced() || request.skipReason() == null)) {
+      throw ClusterException.badRequest("periodic launch: a launch needs a child job");
+    }
+    if (child != null) {
+      validateChild(parent, child);
+    }
+    if (!request.forced() && leader && state().periodicLaunch(ns, parent.id())
+        .map(l -> l.lastSlot() >= request.slot()).orElse(false)) {
+      return new PeriodicLaunchResult(false, null, null, 0, state().index());
+    }
+    long now = now();
+    Evaluation eval = child == null ? null
+        : newEval(child, Evaluation.TRIGGER_PERIODIC_JOB, now);
+    long index = propose(new Command.PeriodicLaunch(ns, parent.id(), request.slot(), child, eval,
+        request.skipReason(), request.forced(), now));
+    ClusterState s = state();
+    if (eval != null) {
+      return s.eval(eval.id())
+          .map(e -> new PeriodicLaunchResult(true, child.id(), e.id(), e.createIndex(), index))
+          .orElseGet(() -> new PeriodicLaunchResult(false, child.id(), null, 0, index));
+    }
+    boolean recorded = s.periodicLaunch(ns, parent.id())
+        .map(l -> l.modifyIndex() == index).orElse(false);
+    return new PeriodicLaunchResult(recorded, null, null, 0, index);
+  }
+
+  @Override
+  public JobDispatchResult dispatchJob(JobDispatchRequest request) throws ClusterException {
+    Job child = request == null ? null : request.child();
+    if (child == null || child.parentId() == null) {
+      throw ClusterException.badRequest("dispatch: missing child job or its parent ID");
+    }
+    Job parent = state().job(child.namespace(), child.parentId())
+        .orElseThrow(() -> ClusterException.notFound("job not found: " + child.parentId()));
+    if (!parent.isParameterized()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is not parameterized");
+    }
+    if (parent.stop()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is stopped");
+    }
+    validateChild(parent, child);
+    String token = request.idempotencyToken();
+    boolean hasToken = token != null && !token.isEmpty();
+    if (hasToken) {
+      String existing = state().dispatchedChild(child.namespace(), parent.id(), token).orElse(null);
+      if (existing != null) {
+        return existingDispatch(state(), child.namespace(), existing);
+      }
+    }
+    long now = now();
+    Evaluation eval = newEval(child, Evaluation.TRIGGER_JOB_REGISTER, now);
+    long index = propose(new Command.JobDispatch(child, eval, token, now));
+    ClusterState s = state();
+    Evaluation stored = s.eval(eval.id()).orElse(null);
+    if (stored != null) {
+      long jobCreate = s.job(child.namespace(), child.id()).map(Job::createIndex).orElse(index);
+      return new JobDispatchResult(child.id(), stored.id(), stored.createIndex(), jobCreate, index);
+    }
+    String existing = hasToken
+        ? s.dispatchedChild(child.namespace(), parent.id(), token).orElse(null) : null;
+    if (existing == null) {
+      throw ClusterException.conflict("dispatched job " + child.id() + " already exists");
+    }
+    return existingDispatch(s, child.namespace(), existing);
+  }
+
+  private static JobDispatchResult existingDispatch(ClusterState s, String ns, String childId) {
+    Job child = s.job(ns, childId).orElse(null);
+    Evaluation eval = s.evalsByJob(ns, childId).stream()
+        .min(java.util.Comparator.comparingLong(Evaluation::createIndex)).orElse(null);
+    return new JobDispatchResult(childId, eval == null ? "" : eval.id(),
+        eval == null ? 0 : eval.createIndex(), child == null ? 0 : child.createIndex(), s.index());
+  }
+
+  private static void validateChild(Job parent, Job child) throws ClusterException {
+    if (!parent.id().equals(child.parentId()) || child.id() == null
+        || !child.id().startsWith(parent.id() + "/")) {
+      throw ClusterException.badRequest("job " + child.id() + " is not a child of " + parent.id());
+    }
+    List<JobValidator.Violation> errors = JobValidator.validate(child);
+    if (!errors.isEmpty()) {
+      throw ClusterException.badRequest(errors.stream().map(Object::toString)
+          .collect(Collectors.joining("; ")));
+    }
   }
 
   // ---- nodes ----
@@ -491,6 +599,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
+      case Command.PeriodicLaunch.CODE -> {
+        Evaluation e = ((Command.PeriodicLaunch) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
+      case Command.JobDispatch.CODE -> List.of(((Command.JobDispatch) command).eval());
       default -> List.of();
     };
     for (Evaluation e : evals) {

@@ -108,4 +108,35 @@ public sealed interface Command {
       return CODE;
     }
   }
+  /**
+   * One fire of a periodic job, checked and recorded atomically: unless {@code forced}, apply
+   * is a no-op when {@code slot} is not after the parent's recorded last slot (so a slot is
+   * handled at most once, whichever leader proposes it); it is also a no-op when the child job
+   * already exists. With a {@code child}, registers it and its {@code eval}; without, records a
+   * skip with {@code skipReason}. A forced launch does not move the last slot.
+   */
+  record PeriodicLaunch(String namespace, String parentId, long slot, Job child, Evaluation eval,
+      String skipReason, boolean forced, long time) implements Command {
+    public static final int CODE = 8;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /**
+   * Registers a dispatched child of a parameterized job with its {@code eval}. A no-op when the
+   * parent already has a child dispatched with the same non-empty {@code idempotencyToken}, or
+   * when the child job exists.
+   */
+  record JobDispatch(Job child, Evaluation eval, String idempotencyToken, long time)
+      implements Command {
+    public static final int CODE = 9;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
 }

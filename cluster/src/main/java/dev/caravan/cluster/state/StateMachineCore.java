@@ -32,6 +32,8 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.PeriodicLaunch.CODE -> periodicLaunch(tx, (Command.PeriodicLaunch) command);
+      case Command.JobDispatch.CODE -> jobDispatch(tx, (Command.JobDispatch) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -91,6 +93,7 @@ public final class StateMachineCore {
     }
     if (c.purge()) {
       tx.jobs().remove(key);
+      tx.periodic = tx.periodic().withoutJob(c.namespace(), c.jobId());
     } else {
       Job stopped = versions.get(0).toBuilder().stop(true).version(versions.get(0).version() + 1)
           .modifyIndex(tx.index).jobModifyIndex(tx.index).submitTime(c.time()).build();
@@ -102,6 +105,48 @@ public final class StateMachineCore {
     }
     if (c.eval() != null) {
       tx.putEval(c.eval(), c.time());
+    }
+  }
+
+  private static void periodicLaunch(Tx tx, Command.PeriodicLaunch c) {
+    if (tx.job(c.namespace(), c.parentId()) == null) {
+      return;
+    }
+    dev.caravan.cluster.structs.PeriodicLaunch record = tx.periodic().launches
+        .get(StateImage.jobKey(c.namespace(), c.parentId()));
+    if (record == null) {
+      record = new dev.caravan.cluster.structs.PeriodicLaunch(c.parentId(), c.namespace(), 0, 0,
+          List.of(), 0, 0);
+    }
+    if (!c.forced() && c.slot() <= record.lastSlot()) {
+      return; // this slot was handled already (by this leader or a previous one)
+    }
+    if (c.child() != null) {
+      if (tx.job(c.child().namespace(), c.child().id()) != null) {
+        return;
+      }
+      jobRegister(tx, new Command.JobRegister(c.child(), false, 0, c.eval(), c.time()));
+    }
+    tx.periodic = tx.periodic().withLaunch(record.with(
+        new dev.caravan.cluster.structs.PeriodicLaunch.Entry(c.slot(),
+            c.child() == null ? null : c.child().id(), c.child() == null,
+            c.child() == null ? c.skipReason() : null, c.forced(), c.time()),
+        !c.forced(), tx.index));
+  }
+
+  private static void jobDispatch(Tx tx, Command.JobDispatch c) {
+    Job child = c.child();
+    boolean token = c.idempotencyToken() != null && !c.idempotencyToken().isEmpty();
+    if (tx.job(child.namespace(), child.parentId()) == null
+        || tx.job(child.namespace(), child.id()) != null
+        || (token && tx.periodic().dispatchTokens.containsKey(PeriodicState.tokenKey(
+            child.namespace(), child.parentId(), c.idempotencyToken())))) {
+      return;
+    }
+    jobRegister(tx, new Command.JobRegister(child, false, 0, c.eval(), c.time()));
+    if (token) {
+      tx.periodic = tx.periodic().withToken(child.namespace(), child.parentId(),
+          c.idempotencyToken(), child.id());
     }
   }
 
@@ -219,6 +264,7 @@ public final class StateMachineCore {
     TreeMap<String, Allocation> allocs;
     TreeMap<String, Node> nodes;
     TreeMap<String, Evaluation> evals;
+    PeriodicState periodic;
 
     Tx(StateImage base, long index) {
       this.base = base;
@@ -230,6 +276,16 @@ public final class StateMachineCore {
         jobs = new TreeMap<>(base.jobs);
       }
       return jobs;
+    }
+
+    /** The latest version of a job, without copying the job map; null when absent. */
+    Job job(String namespace, String id) {
+      List<Job> versions = (jobs == null ? base.jobs : jobs).get(StateImage.jobKey(namespace, id));
+      return versions == null ? null : versions.get(0);
+    }
+
+    PeriodicState periodic() {
+      return periodic == null ? base.periodic : periodic;
     }
 
     TreeMap<String, Allocation> allocs() {
@@ -302,7 +358,7 @@ public final class StateMachineCore {
           allocs == null ? base.allocs : allocs,
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
-          base.deployments);
+          base.deployments, periodic());
     }
   }
 }
