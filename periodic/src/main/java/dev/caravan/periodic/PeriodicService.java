@@ -229,13 +229,19 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
      * @throws ClusterException 404 for an unknown job, 400 when it is not periodic
      */
     public Cluster.PeriodicLaunchResult force(String namespace, String jobId) throws ClusterException {
+        return force(cluster, clock.instant(), namespace, jobId);
+    }
+
+    /** {@link #force(String, String)} without a service: for the HTTP API of any server. */
+    public static Cluster.PeriodicLaunchResult force(Cluster cluster, Instant at, String namespace,
+                                                     String jobId) throws ClusterException {
         String ns = namespace == null || namespace.isEmpty() ? "default" : namespace;
         Job parent = cluster.state().job(ns, jobId)
                 .orElseThrow(() -> ClusterException.notFound("job not found: " + jobId));
         if (!parent.isPeriodic() || parent.isParameterized()) {
             throw ClusterException.badRequest("job \"" + jobId + "\" is not periodic");
         }
-        long now = clock.instant().getEpochSecond();
+        long now = at.getEpochSecond();
         Job child = ChildJobs.periodicChild(parent, new LaunchSlot(Instant.ofEpochSecond(now)));
         return cluster.launchPeriodic(new Cluster.PeriodicLaunchRequest(ns, jobId, now, child, null, true));
     }
