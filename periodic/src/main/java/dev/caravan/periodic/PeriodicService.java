@@ -152,7 +152,7 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
         wanted.forEach((k, periodic) -> {
             if (!periodic.equals(tracked.get(k))) {
                 try {
-                    launcher.track(k, schedule(periodic));
+                    launcher.track(k, cachedSchedule(periodic));
                     tracked.put(k, periodic);
                 } catch (RuntimeException e) {
                     LOG.warn("periodic job {}: not scheduled: {}", k.replace('\0', '/'), e.getMessage());
@@ -171,8 +171,9 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
             }
             try {
                 Instant last = lastLaunch(s, j);
-                LaunchDecision d = PeriodicLaunchPlanner.decide(schedule(j.periodic()), last,
-                        j.periodic().prohibitOverlap(), childRunning(s, j), now);
+                boolean overlap = j.periodic().prohibitOverlap();
+                LaunchDecision d = PeriodicLaunchPlanner.decide(cachedSchedule(j.periodic()), last,
+                        overlap, overlap && childRunning(s, j), now);
                 if (d instanceof LaunchDecision.Launch || d instanceof LaunchDecision.Skip) {
                     LaunchSlot slot = d instanceof LaunchDecision.Launch l ? l.slot()
                             : ((LaunchDecision.Skip) d).slot();
@@ -186,6 +187,16 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
     }
 
     // ---- fires ----
+
+    /** Schedules by periodic block: parsing every cron of every job on each catch-up adds up. */
+    private final Map<PeriodicConfig, CronSchedule> schedules = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CronSchedule cachedSchedule(PeriodicConfig p) {
+        if (schedules.size() > 10_000) {
+            schedules.clear();
+        }
+        return schedules.computeIfAbsent(p, PeriodicService::schedule);
+    }
 
     /** Quartz's thread: hand over at once, so that Quartz never waits for Raft. */
     private boolean onFire(String key, long slot) {
