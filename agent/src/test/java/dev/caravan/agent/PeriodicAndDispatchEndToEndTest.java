@@ -161,7 +161,100 @@ class PeriodicAndDispatchEndToEndTest {
     }
   }
 
+  @Test
+  void childrenOfAPeriodicJobFromGitSurviveAParentUpdateAndAreNotReportedBySync() throws Exception {
+    Path bare = tmp.resolve("jobs.git");
+    Path work = tmp.resolve("work");
+    git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
+    git(tmp, "clone", "-q", bare.toString(), work.toString());
+    Files.createDirectories(work.resolve("jobs"));
+    Files.writeString(work.resolve("jobs/tick.hcl"), tickJob("one"));
+    git(work, "add", ".");
+    git(work, "commit", "-q", "-m", "add tick");
+    git(work, "push", "-q", "origin", "HEAD:main");
+    String gitops = """
+        gitops {
+          source "app" {
+            url      = "%s"
+            branch   = "main"
+            paths    = ["jobs/**/*.hcl"]
+            interval = "500ms"
+          }
+        }
+        """.formatted(bare.toUri());
+    try (Agent agent = startAgent(gitops)) {
+      awaitTrue(() -> agent.server().state().childJobs("default", "tick").size() >= 2,
+          "the periodic job from Git launched two children");
+
+      Files.writeString(work.resolve("jobs/tick.hcl"), tickJob("two"));
+      git(work, "commit", "-q", "-am", "update tick");
+      git(work, "push", "-q", "origin", "HEAD:main");
+      awaitTrue(() -> agent.server().state().job("default", "tick").orElseThrow().version() == 1,
+          "the parent update synced");
+      List<String> before = agent.server().state().childJobs("default", "tick").stream().map(Job::id).toList();
+      awaitTrue(() -> agent.server().state().childJobs("default", "tick").size() > before.size() + 1,
+          "the updated parent keeps launching");
+
+      for (String id : before) {
+        Job child = agent.server().state().job("default", id).orElseThrow();
+        assertTrue(!child.stop(), id + " was stopped by the sync");
+      }
+      HttpResponse<String> sources = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + agent.httpPort() + "/v1/caravan/sources")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      List<String> reported = new java.util.ArrayList<>();
+      JSON.readTree(sources.body()).get(0).path("Jobs").forEach(j -> reported.add(j.path("JobID").asText()
+          + "=" + j.path("Status").asText()));
+      assertEquals(List.of("tick=Synced"), reported, "children are neither reported nor drift");
+    }
+  }
+
+  private static String tickJob(String label) {
+    return """
+        job "tick" {
+          type = "batch"
+          meta {
+            label = "%s"
+          }
+          periodic {
+            crons            = ["*/2 * * * * * *"]
+            prohibit_overlap = false
+          }
+          group "g" {
+            task "t" {
+              driver = "mock"
+              config {
+                run_for = "100ms"
+              }
+              resources {
+                cpu    = 10
+                memory = 16
+              }
+            }
+          }
+        }
+        """.formatted(label);
+  }
+
+  private void git(Path dir, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.name=Test",
+        "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("HOME", tmp.toString());
+    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+
   private Agent startAgent() throws Exception {
+    return startAgent("");
+  }
+
+  private Agent startAgent(String extraConfig) throws Exception {
     Path config = tmp.resolve("agent.hcl");
     Files.writeString(config, """
         data_dir  = "%s"
@@ -182,7 +275,8 @@ class PeriodicAndDispatchEndToEndTest {
             enabled = true
           }
         }
-        """.formatted(tmp.resolve("data"), freePort(), freePort()));
+        %s
+        """.formatted(tmp.resolve("data"), freePort(), freePort(), extraConfig));
     AgentConfig cfg = AgentConfigParser.parse(config, AgentConfig.dev(null));
     Agent agent = Agent.start(cfg, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
     awaitTrue(() -> agent.server().isLeader() && !agent.server().state().nodes().isEmpty(),
