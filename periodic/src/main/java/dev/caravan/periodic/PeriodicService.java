@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -46,26 +44,35 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
     private final Cluster cluster;
     private final Clock clock;
     private final PeriodicLauncher launcher;
-    private final ExecutorService launches;
+    /** Fires waiting to be proposed; proposer threads take all that is queued at once. */
+    private final LinkedBlockingQueue<Fire> fires = new LinkedBlockingQueue<>();
+    private final List<Thread> proposers = new java.util.ArrayList<>();
+    private volatile boolean closed;
     /** Tracked key ({@code namespace '\0' id}) to the periodic block it was scheduled with. */
     private final Map<String, PeriodicConfig> tracked = new HashMap<>();
     private Thread watcher;
 
-    /** @param launchThreads how many launches may be proposed at once (Ratis batches them) */
-    public PeriodicService(Cluster cluster, Clock clock, int launchThreads) {
+    /** One fire of one tracked job (key {@code namespace '\0' id}), slot in unix seconds. */
+    record Fire(String key, long slot) {}
+
+    /**
+     * @param proposerThreads how many batches of fires may be in flight at once; each batch is
+     *     one Raft entry however many jobs fired together
+     */
+    public PeriodicService(Cluster cluster, Clock clock, int proposerThreads) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.launcher = new PeriodicLauncher(this::onFire);
-        this.launches = new ThreadPoolExecutor(launchThreads, launchThreads, 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "caravan-periodic-launch-" + THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        for (int i = 0; i < proposerThreads; i++) {
+            Thread t = new Thread(this::proposeFires, "caravan-periodic-launch-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            proposers.add(t);
+            t.start();
+        }
     }
 
     public PeriodicService(Cluster cluster, Clock clock) {
-        this(cluster, clock, 16);
+        this(cluster, clock, 2);
     }
 
     @Override
@@ -99,8 +106,9 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
 
     @Override
     public void close() {
+        closed = true;
         leadershipLost();
-        launches.shutdownNow();
+        proposers.forEach(Thread::interrupt);
     }
 
     /** True while Quartz fires on this server. */
@@ -177,8 +185,7 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
                 if (d instanceof LaunchDecision.Launch || d instanceof LaunchDecision.Skip) {
                     LaunchSlot slot = d instanceof LaunchDecision.Launch l ? l.slot()
                             : ((LaunchDecision.Skip) d).slot();
-                    String k = key(j.namespace(), j.id());
-                    launches.execute(() -> fire(k, slot.unixSeconds()));
+                    fires.add(new Fire(key(j.namespace(), j.id()), slot.unixSeconds()));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("periodic job {}: catch-up failed: {}", j.id(), e.getMessage());
@@ -200,36 +207,68 @@ public final class PeriodicService implements Cluster.LeadershipListener, AutoCl
 
     /** Quartz's thread: hand over at once, so that Quartz never waits for Raft. */
     private boolean onFire(String key, long slot) {
-        launches.execute(() -> fire(key, slot));
+        fires.add(new Fire(key, slot));
         return true;
     }
 
-    /** Proposes the launch (or skip) of one slot; repeated slots are dropped here or by Raft. */
-    void fire(String key, long slot) {
+    private void proposeFires() {
+        List<Fire> batch = new java.util.ArrayList<>();
+        while (!closed) {
+            try {
+                batch.add(fires.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            fires.drainTo(batch, 999);
+            try {
+                fire(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("periodic launches failed", e);
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Proposes the launches (or skips) of due fires as one Raft entry; a slot already recorded
+     * is dropped here or, when a leader change raced, by the command itself.
+     */
+    void fire(List<Fire> batch) {
         if (!cluster.isLeader()) {
             return;
         }
-        int sep = key.indexOf('\0');
-        String ns = key.substring(0, sep);
-        String id = key.substring(sep + 1);
         ClusterState s = cluster.state();
-        Job parent = s.job(ns, id).orElse(null);
-        if (parent == null || !isActive(parent)
-                || s.periodicLaunch(ns, id).map(l -> l.lastSlot() >= slot).orElse(false)) {
+        List<Cluster.PeriodicLaunchRequest> requests = new java.util.ArrayList<>();
+        // one fire per job and batch, the latest: two slots of one job judged on the same image
+        // could both launch under prohibit_overlap
+        Map<String, Fire> latest = new java.util.LinkedHashMap<>();
+        for (Fire f : batch) {
+            latest.merge(f.key(), f, (a, b) -> a.slot() >= b.slot() ? a : b);
+        }
+        for (Fire f : latest.values()) {
+            int sep = f.key().indexOf('\0');
+            String ns = f.key().substring(0, sep);
+            String id = f.key().substring(sep + 1);
+            Job parent = s.job(ns, id).orElse(null);
+            if (parent == null || !isActive(parent)
+                    || s.periodicLaunch(ns, id).map(l -> l.lastSlot() >= f.slot()).orElse(false)) {
+                continue;
+            }
+            if (parent.periodic().prohibitOverlap() && childRunning(s, parent)) {
+                requests.add(new Cluster.PeriodicLaunchRequest(ns, id, f.slot(), null,
+                        PeriodicLaunchPlanner.OVERLAP_REASON, false));
+            } else {
+                Job child = ChildJobs.periodicChild(parent, new LaunchSlot(Instant.ofEpochSecond(f.slot())));
+                requests.add(new Cluster.PeriodicLaunchRequest(ns, id, f.slot(), child, null, false));
+            }
+        }
+        if (requests.isEmpty()) {
             return;
         }
-        Cluster.PeriodicLaunchRequest request;
-        if (parent.periodic().prohibitOverlap() && childRunning(s, parent)) {
-            request = new Cluster.PeriodicLaunchRequest(ns, id, slot, null,
-                    PeriodicLaunchPlanner.OVERLAP_REASON, false);
-        } else {
-            Job child = ChildJobs.periodicChild(parent, new LaunchSlot(Instant.ofEpochSecond(slot)));
-            request = new Cluster.PeriodicLaunchRequest(ns, id, slot, child, null, false);
-        }
         try {
-            cluster.launchPeriodic(request);
+            cluster.launchPeriodic(requests);
         } catch (ClusterException e) {
-            LOG.warn("periodic job {}: slot {} not recorded: {}", id, slot, e.getMessage());
+            LOG.warn("{} periodic launches not recorded: {}", requests.size(), e.getMessage());
         }
     }
 

@@ -73,6 +73,21 @@ public interface Cluster {
   }
 
   /**
+   * {@link #launchPeriodic(PeriodicLaunchRequest)} for fires proposed together (one Raft entry);
+   * a fire that does not validate is left out (logged) and answers {@code applied == false}.
+   *
+   * @return one result per request, in order
+   */
+  default List<PeriodicLaunchResult> launchPeriodic(List<PeriodicLaunchRequest> requests)
+      throws ClusterException {
+    List<PeriodicLaunchResult> out = new java.util.ArrayList<>();
+    for (PeriodicLaunchRequest r : requests) {
+      out.add(launchPeriodic(r));
+    }
+    return out;
+  }
+
+  /**
    * Registers a dispatched child of a parameterized job and its evaluation. With an idempotency
    * token already used for this parent, nothing is registered and the existing child answers.
    *

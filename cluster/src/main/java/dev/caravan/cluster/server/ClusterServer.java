@@ -86,6 +86,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private volatile boolean leader;
   private volatile Thread worker;
   private volatile boolean closed;
+  private final DispatchBatcher dispatches = new DispatchBatcher();
 
   private ClusterServer(ServerConfig cfg, Duration heartbeatTtl) throws IOException {
     this.cfg = cfg;
@@ -337,8 +338,48 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   @Override
   public PeriodicLaunchResult launchPeriodic(PeriodicLaunchRequest request)
       throws ClusterException {
+    Command.PeriodicLaunch.Launch launch = checkLaunch(state(), request, now());
+    if (launch == null) {
+      return new PeriodicLaunchResult(false, null, null, 0, state().index());
+    }
+    return proposeLaunches(List.of(launch)).get(0);
+  }
+
+  @Override
+  public List<PeriodicLaunchResult> launchPeriodic(List<PeriodicLaunchRequest> requests)
+      throws ClusterException {
+    ClusterState s = state();
+    long now = now();
+    List<Command.PeriodicLaunch.Launch> launches = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    List<PeriodicLaunchResult> results = new ArrayList<>();
+    for (PeriodicLaunchRequest r : requests) {
+      Command.PeriodicLaunch.Launch l = null;
+      try {
+        l = checkLaunch(s, r, now);
+      } catch (ClusterException e) {
+        LOG.warn("periodic launch of {} at {} refused: {}", r.parentId(), r.slot(), e.getMessage());
+      }
+      results.add(new PeriodicLaunchResult(false, null, null, 0, s.index()));
+      if (l != null) {
+        positions.add(results.size() - 1);
+        launches.add(l);
+      }
+    }
+    if (!launches.isEmpty()) {
+      List<PeriodicLaunchResult> proposed = proposeLaunches(launches);
+      for (int i = 0; i < positions.size(); i++) {
+        results.set(positions.get(i), proposed.get(i));
+      }
+    }
+    return results;
+  }
+
+  /** Validates one fire; null when it is already recorded (nothing to propose). */
+  private Command.PeriodicLaunch.Launch checkLaunch(ClusterState s, PeriodicLaunchRequest request,
+      long now) throws ClusterException {
     String ns = request.namespace() == null ? "default" : request.namespace();
-    Job parent = state().job(ns, request.parentId())
+    Job parent = s.job(ns, request.parentId())
         .orElseThrow(() -> ClusterException.notFound("job not found: " + request.parentId()));
     if (!parent.isPeriodic()) {
       throw ClusterException.badRequest("job " + parent.id() + " is not periodic");
@@ -350,24 +391,33 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     if (child != null) {
       validateChild(parent, child);
     }
-    if (!request.forced() && leader && state().periodicLaunch(ns, parent.id())
+    if (!request.forced() && leader && s.periodicLaunch(ns, parent.id())
         .map(l -> l.lastSlot() >= request.slot()).orElse(false)) {
-      return new PeriodicLaunchResult(false, null, null, 0, state().index());
+      return null;
     }
-    long now = now();
     Evaluation eval = child == null ? null
         : newEval(child, Evaluation.TRIGGER_PERIODIC_JOB, now);
-    long index = propose(new Command.PeriodicLaunch(ns, parent.id(), request.slot(), child, eval,
-        request.skipReason(), request.forced(), now));
+    return new Command.PeriodicLaunch.Launch(ns, parent.id(), request.slot(), child, eval,
+        request.skipReason(), request.forced());
+  }
+
+  private List<PeriodicLaunchResult> proposeLaunches(List<Command.PeriodicLaunch.Launch> launches)
+      throws ClusterException {
+    long index = propose(new Command.PeriodicLaunch(launches, now()));
     ClusterState s = state();
-    if (eval != null) {
-      return s.eval(eval.id())
-          .map(e -> new PeriodicLaunchResult(true, child.id(), e.id(), e.createIndex(), index))
-          .orElseGet(() -> new PeriodicLaunchResult(false, child.id(), null, 0, index));
+    List<PeriodicLaunchResult> out = new ArrayList<>();
+    for (Command.PeriodicLaunch.Launch l : launches) {
+      if (l.eval() != null) {
+        out.add(s.eval(l.eval().id())
+            .map(e -> new PeriodicLaunchResult(true, l.child().id(), e.id(), e.createIndex(), index))
+            .orElseGet(() -> new PeriodicLaunchResult(false, l.child().id(), null, 0, index)));
+      } else {
+        boolean recorded = s.periodicLaunch(l.namespace(), l.parentId())
+            .map(r -> r.modifyIndex() == index && r.lastSlot() == l.slot()).orElse(false);
+        out.add(new PeriodicLaunchResult(recorded, null, null, 0, index));
+      }
     }
-    boolean recorded = s.periodicLaunch(ns, parent.id())
-        .map(l -> l.modifyIndex() == index).orElse(false);
-    return new PeriodicLaunchResult(recorded, null, null, 0, index);
+    return out;
   }
 
   @Override
@@ -393,9 +443,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         return existingDispatch(state(), child.namespace(), existing);
       }
     }
-    long now = now();
-    Evaluation eval = newEval(child, Evaluation.TRIGGER_JOB_REGISTER, now);
-    long index = propose(new Command.JobDispatch(child, eval, token, now));
+    Evaluation eval = newEval(child, Evaluation.TRIGGER_JOB_REGISTER, now());
+    long index = dispatches.propose(new Command.JobDispatch.Dispatch(child, eval, token));
     ClusterState s = state();
     Evaluation stored = s.eval(eval.id()).orElse(null);
     if (stored != null) {
@@ -408,6 +457,73 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       throw ClusterException.conflict("dispatched job " + child.id() + " already exists");
     }
     return existingDispatch(s, child.namespace(), existing);
+  }
+
+  /**
+   * Group commit of dispatches: concurrent callers queue their dispatch; two proposer threads
+   * each take what is queued (up to 256) and propose it as one {@link Command.JobDispatch}.
+   */
+  private final class DispatchBatcher {
+    private record Pending(Command.JobDispatch.Dispatch dispatch,
+        java.util.concurrent.CompletableFuture<Long> index) {}
+
+    private final java.util.concurrent.LinkedBlockingQueue<Pending> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private synchronized void startIfNeeded() {
+      if (!threads.isEmpty()) {
+        return;
+      }
+      for (int i = 0; i < 2; i++) {
+        Thread t = new Thread(this::run, "caravan-dispatch-" + cfg.serverId() + "-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+    }
+
+    long propose(Command.JobDispatch.Dispatch d) throws ClusterException {
+      startIfNeeded();
+      Pending p = new Pending(d, new java.util.concurrent.CompletableFuture<>());
+      queue.add(p);
+      try {
+        return p.index().get(PROPOSE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException(503, "interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof ClusterException ce ? ce
+            : new ClusterException(503, "dispatch failed: " + e.getCause().getMessage(), e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new ClusterException(503, "dispatch timed out", e);
+      }
+    }
+
+    private void run() {
+      List<Pending> batch = new ArrayList<>();
+      while (!closed) {
+        try {
+          batch.add(queue.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        queue.drainTo(batch, 255);
+        try {
+          long index = ClusterServer.this.propose(new Command.JobDispatch(
+              batch.stream().map(Pending::dispatch).toList(), now()));
+          batch.forEach(p -> p.index().complete(index));
+        } catch (ClusterException | RuntimeException e) {
+          batch.forEach(p -> p.index().completeExceptionally(e));
+        }
+        batch.clear();
+      }
+    }
+
+    void close() {
+      threads.forEach(Thread::interrupt);
+      queue.forEach(p -> p.index().completeExceptionally(new ClusterException(503, "closing")));
+    }
   }
 
   private static JobDispatchResult existingDispatch(ClusterState s, String ns, String childId) {
@@ -600,11 +716,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
-      case Command.PeriodicLaunch.CODE -> {
-        Evaluation e = ((Command.PeriodicLaunch) command).eval();
-        yield e == null ? List.of() : List.of(e);
-      }
-      case Command.JobDispatch.CODE -> List.of(((Command.JobDispatch) command).eval());
+      case Command.PeriodicLaunch.CODE -> ((Command.PeriodicLaunch) command).launches().stream()
+          .map(Command.PeriodicLaunch.Launch::eval).filter(java.util.Objects::nonNull).toList();
+      case Command.JobDispatch.CODE -> ((Command.JobDispatch) command).dispatches().stream()
+          .map(Command.JobDispatch.Dispatch::eval).toList();
       default -> List.of();
     };
     for (Evaluation e : evals) {
@@ -708,6 +823,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    dispatches.close();
     loseLeadershipQuietly();
     timers.shutdownNow();
     leadershipEvents.shutdownNow();

@@ -37,10 +37,20 @@ class PeriodicCommandsTest {
         .triggeredBy(Evaluation.TRIGGER_PERIODIC_JOB).build();
   }
 
+  private static Command.PeriodicLaunch fire(String parentId, long slot, Job child, Evaluation eval,
+      String skipReason, boolean forced, long time) {
+    return new Command.PeriodicLaunch(List.of(new Command.PeriodicLaunch.Launch("default", parentId,
+        slot, child, eval, skipReason, forced)), time);
+  }
+
+  private static Command.JobDispatch dispatch(Job child, Evaluation eval, String token, long time) {
+    return new Command.JobDispatch(List.of(new Command.JobDispatch.Dispatch(child, eval, token)), time);
+  }
+
   private static StateImage launch(StateImage s, long index, long slot) {
     Job child = child(parent(), "periodic-" + slot);
-    return StateMachineCore.apply(s, index, new Command.PeriodicLaunch("default", "nightly", slot,
-        child, eval("e" + index, child.id()), null, false, index * 1000));
+    return StateMachineCore.apply(s, index, fire("nightly", slot, child, eval("e" + index, child.id()),
+        null, false, index * 1000));
   }
 
   private static StateImage withParent() {
@@ -78,10 +88,25 @@ class PeriodicCommandsTest {
   }
 
   @Test
+  void oneCommandCarriesManyFiresAndADuplicateWithinItIsANoOp() {
+    Job child = child(parent(), "periodic-100");
+    Command.PeriodicLaunch.Launch l = new Command.PeriodicLaunch.Launch("default", "nightly", 100,
+        child, eval("e2", child.id()), null, false);
+    Command.PeriodicLaunch.Launch again = new Command.PeriodicLaunch.Launch("default", "nightly",
+        100, child, eval("e2b", child.id()), null, false);
+
+    StateImage s = StateMachineCore.apply(withParent(), 2,
+        new Command.PeriodicLaunch(List.of(l, again), 2000));
+
+    assertTrue(s.eval("e2").isPresent());
+    assertFalse(s.eval("e2b").isPresent());
+    assertEquals(1, s.periodicLaunch("default", "nightly").orElseThrow().history().size());
+  }
+
+  @Test
   void aSkipIsRecordedWithItsReasonAndMovesTheSlot() {
-    StateImage s = StateMachineCore.apply(withParent(), 2, new Command.PeriodicLaunch("default",
-        "nightly", 100, null, null, "prohibit_overlap: a previous child is still running", false,
-        5));
+    StateImage s = StateMachineCore.apply(withParent(), 2, fire("nightly", 100, null, null,
+        "prohibit_overlap: a previous child is still running", false, 5));
 
     PeriodicLaunch record = s.periodicLaunch("default", "nightly").orElseThrow();
     assertEquals(100, record.lastSlot());
@@ -96,7 +121,7 @@ class PeriodicCommandsTest {
     StateImage s = launch(withParent(), 2, 100);
     Job forced = child(parent(), "periodic-150");
 
-    s = StateMachineCore.apply(s, 3, new Command.PeriodicLaunch("default", "nightly", 150, forced,
+    s = StateMachineCore.apply(s, 3, fire("nightly", 150, forced,
         eval("e3", forced.id()), null, true, 3000));
 
     assertTrue(s.job("default", "nightly/periodic-150").isPresent());
@@ -125,10 +150,8 @@ class PeriodicCommandsTest {
     Job first = child(template(), "dispatch-1-aaaaaaaa").toBuilder().dispatched(true).build();
     Job second = child(template(), "dispatch-1-bbbbbbbb").toBuilder().dispatched(true).build();
 
-    s = StateMachineCore.apply(s, 2, new Command.JobDispatch(first, eval("e2", first.id()), "t",
-        2000));
-    s = StateMachineCore.apply(s, 3, new Command.JobDispatch(second, eval("e3", second.id()), "t",
-        3000));
+    s = StateMachineCore.apply(s, 2, dispatch(first, eval("e2", first.id()), "t", 2000));
+    s = StateMachineCore.apply(s, 3, dispatch(second, eval("e3", second.id()), "t", 3000));
 
     assertEquals(List.of("render", "render/dispatch-1-aaaaaaaa"),
         s.jobs().stream().map(Job::id).toList());
@@ -144,7 +167,7 @@ class PeriodicCommandsTest {
     s = StateMachineCore.apply(s, 3, new Command.JobRegister(template(), false, 0, null, 1000));
     Job d = child(template(), "dispatch-1-aaaaaaaa").toBuilder().dispatched(true)
         .meta(Map.of("k", "v")).build();
-    s = StateMachineCore.apply(s, 4, new Command.JobDispatch(d, eval("e4", d.id()), "tok", 4000));
+    s = StateMachineCore.apply(s, 4, dispatch(d, eval("e4", d.id()), "tok", 4000));
 
     StateImage restored = StateImage.fromJson(s.toJson());
 
@@ -160,9 +183,8 @@ class PeriodicCommandsTest {
   @Test
   void codesEightAndNineRoundTripThroughTheCodec() throws Exception {
     Job child = child(parent(), "periodic-100");
-    Command launch = new Command.PeriodicLaunch("default", "nightly", 100, child,
-        eval("e", child.id()), null, false, 7);
-    Command dispatch = new Command.JobDispatch(child, eval("e", child.id()), "tok", 7);
+    Command launch = fire("nightly", 100, child, eval("e", child.id()), null, false, 7);
+    Command dispatch = dispatch(child, eval("e", child.id()), "tok", 7);
 
     assertEquals(8, launch.typeCode());
     assertEquals(9, dispatch.typeCode());
