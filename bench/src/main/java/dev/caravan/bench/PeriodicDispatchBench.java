@@ -27,12 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * returns once its child and eval are committed and applied on the server called. No client
  * nodes: the children's evals block. Prints JSON.
  *
- * <p>Usage: {@code java -cp <classpath> dev.caravan.bench.PeriodicDispatchBench [clients] [seconds]}.
+ * <p>Usage: {@code java -cp <classpath> dev.caravan.bench.PeriodicDispatchBench [clients] [seconds]
+ * [leader]} ({@code leader}: every client calls the leader instead of the servers in turn).
  */
 public final class PeriodicDispatchBench {
   public static void main(String[] args) throws Exception {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    boolean leaderOnly = args.length > 2 && args[2].equals("leader");
     Path dir = Files.createTempDirectory("caravan-dispatch-bench-");
     List<String> peers = List.of("127.0.0.1:" + PeriodicLaunchBench.freePort(),
         "127.0.0.1:" + PeriodicLaunchBench.freePort(), "127.0.0.1:" + PeriodicLaunchBench.freePort());
@@ -64,7 +66,7 @@ public final class PeriodicDispatchBench {
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        ClusterServer via = servers.get(c % servers.size());
+        ClusterServer via = leaderOnly ? leader : servers.get(c % servers.size());
         Dispatcher dispatcher = new Dispatcher(via, Clock.systemUTC(), new SplittableRandom(c));
         running.add(pool.submit(() -> {
           while (!stop.get()) {
@@ -91,9 +93,9 @@ public final class PeriodicDispatchBench {
         f.get();
       }
       pool.shutdown();
-      System.out.printf("{\"benchmark\":\"dispatch-throughput\",\"servers\":3,\"clients\":%d,\"seconds\":%.1f,"
+      System.out.printf("{\"benchmark\":\"dispatch-throughput\",\"servers\":3,\"via\":\"%s\",\"clients\":%d,\"seconds\":%.1f,"
               + "\"dispatches\":%d,\"per_second\":%.0f,\"failed\":%d,\"jobs_in_state\":%d}%n",
-          clients, elapsed, count, count / elapsed, failed.get(), leader.state().jobs().size());
+          leaderOnly ? "leader" : "all servers", clients, elapsed, count, count / elapsed, failed.get(), leader.state().jobs().size());
     } finally {
       for (ClusterServer s : servers) {
         s.close();
