@@ -6,6 +6,7 @@ import dev.caravan.cluster.server.ClusterServer;
 import dev.caravan.cluster.server.ServerConfig;
 import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
+import dev.caravan.periodic.PeriodicService;
 import dev.caravan.reconciler.git.SourceConfig;
 import dev.caravan.reconciler.sync.JobSyncState;
 import dev.caravan.reconciler.sync.SourceSyncer;
@@ -49,6 +50,7 @@ public final class Agent implements AutoCloseable {
   private Javalin http;
   private ClientAgent client;
   private WebhookReceiver webhooks;
+  private PeriodicService periodic;
 
   private Agent(AgentConfig config, PrintStream out) {
     this.config = config;
@@ -80,6 +82,8 @@ public final class Agent implements AutoCloseable {
     }
     server = ClusterServer.start(new ServerConfig("server-" + config.rpcPort(),
         config.dataDir().resolve("server"), raftAddress, peers, clock));
+    periodic = new PeriodicService(server, clock);
+    server.addLeadershipListener(periodic);
     webhooks = new WebhookReceiver(this::webhookSources, this::syncNow,
         (source, pr) -> LOG.info("source {}: pull request #{} ({}): plan previews are not published yet",
             source, pr.number(), pr.action()),
@@ -193,6 +197,9 @@ public final class Agent implements AutoCloseable {
     }
     if (http != null) {
       http.stop();
+    }
+    if (periodic != null) {
+      periodic.close();
     }
     if (server != null) {
       try {

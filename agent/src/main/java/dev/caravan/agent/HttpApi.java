@@ -51,6 +51,7 @@ final class HttpApi {
       cfg.routes.delete("/v1/job/{id}", this::deregisterJob);
       cfg.routes.get("/v1/job/{id}/allocations", this::jobAllocations);
       cfg.routes.get("/v1/job/{id}/versions", this::jobVersions);
+      new PeriodicApi(cluster).register(cfg.routes);
       cfg.routes.get("/v1/allocations", this::allocations);
       cfg.routes.get("/v1/allocation/{id}", this::allocation);
       cfg.routes.get("/v1/nodes", this::nodes);

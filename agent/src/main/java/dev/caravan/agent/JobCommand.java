@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code caravan job ...}: status, validate, run -output. */
 @Command(name = "job", description = "Interact with jobs.",
-    subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class})
+    subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class,
+        PeriodicCommand.class, DispatchCommand.class})
 final class JobCommand {
   private static final ObjectMapper JSON = NomadJson.mapper();
 
@@ -90,6 +91,7 @@ final class JobCommand {
         out.printf("Source        = %s:%s@%s%n", meta.path("caravan.source").asText(),
             meta.path("caravan.path").asText(), meta.path("caravan.commit").asText());
       }
+      PeriodicCommand.printStatus(out, addr, job, java.time.Instant.now());
       out.println();
       out.println("Allocations");
       out.printf("%-8s  %-8s  %-10s  %-7s  %-8s  %s%n", "ID", "Node ID", "Task Group", "Version",

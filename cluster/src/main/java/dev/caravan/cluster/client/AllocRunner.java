@@ -187,6 +187,7 @@ final class AllocRunner {
     } catch (IOException e) {
       throw new DriverException("cannot create task directory " + taskDir + ": " + e.getMessage());
     }
+    writeDispatchPayload(task, taskDir.resolve("local"));
     Map<String, String> env = new LinkedHashMap<>(TaskEnvironment.of(alloc, task, allocDir, taskDir));
     Map<String, Object> config = TaskEnvironment.interpolate(task.config(), env);
     Resources r = task.resources() == null ? Resources.defaults() : task.resources();
@@ -196,6 +197,27 @@ final class AllocRunner {
         new TaskConfig.TaskResources(r.cpu(), r.memoryMb(), r.memoryMaxMb()),
         allocDir.resolve("alloc"), taskDir,
         new TaskConfig.LogSettings(logDir, logs.maxFiles(), logs.maxFileSizeMb() * 1024L * 1024L));
+  }
+
+  /** As Nomad: a dispatched job's payload goes to {@code <task>/local/<dispatch_payload.file>}. */
+  private void writeDispatchPayload(Task task, Path localDir) throws DriverException {
+    String payload = alloc.job().payload();
+    if (task.dispatchPayload() == null || task.dispatchPayload().file() == null
+        || task.dispatchPayload().file().isEmpty() || payload == null || payload.isEmpty()) {
+      return;
+    }
+    Path file = localDir.resolve(task.dispatchPayload().file()).normalize();
+    if (!file.startsWith(localDir)) {
+      throw new DriverException("dispatch_payload file " + task.dispatchPayload().file()
+          + " escapes the task's local directory");
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, java.util.Base64.getDecoder().decode(payload));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new DriverException("cannot write the dispatch payload to " + file + ": "
+          + e.getMessage());
+    }
   }
 
   private TaskEvent event(String type, String message, int exitCode) {

@@ -49,13 +49,19 @@ final class TaskEnvironment {
         env.put("NOMAD_ADDR_" + p.label(), ip + ":" + p.value());
       }
     }
-    alloc.job().meta().forEach((k, v) -> env.put("NOMAD_META_" + k, v));
-    task.meta().forEach((k, v) -> env.put("NOMAD_META_" + k, v));
+    alloc.job().meta().forEach((k, v) -> putMeta(env, k, v));
+    task.meta().forEach((k, v) -> putMeta(env, k, v));
     Map<String, String> twins = new LinkedHashMap<>();
     env.forEach((k, v) -> twins.put("CARAVAN_" + k.substring("NOMAD_".length()), v));
     env.putAll(twins);
     task.env().forEach((k, v) -> env.put(k, interpolate(v, env)));
     return env;
+  }
+
+  /** As Nomad: {@code NOMAD_META_<key>} and its upper-case twin (a dispatch's meta lands here). */
+  private static void putMeta(Map<String, String> env, String key, String value) {
+    env.put("NOMAD_META_" + key, value);
+    env.put("NOMAD_META_" + key.toUpperCase(Locale.ROOT), value);
   }
 
   /** Replaces {@code ${NOMAD_X}} and {@code ${env.X}} in every string of a config tree. */

@@ -84,7 +84,8 @@ public final class GenericScheduler implements Scheduler {
     List<Allocation> placements = new ArrayList<>();
     Map<String, AllocMetric> failed = new TreeMap<>();
     Map<String, Plan.DesiredUpdates> desired = new TreeMap<>();
-    if (job == null || job.stop()) {
+    // periodic and parameterized parents only launch children; they never run themselves
+    if (job == null || job.stop() || job.isPeriodic() || job.isParameterized()) {
       for (Allocation a : live) {
         stops.add(stop(a, "alloc not needed as job is stopped"));
       }

@@ -57,6 +57,68 @@ public interface Cluster {
   /** Called on the Raft applier's notifications; leader-only services start and stop here. */
   void addLeadershipListener(LeadershipListener listener);
 
+  /**
+   * Records one fire of a periodic job through Raft, checked and applied atomically: launches
+   * {@code child} (registering it and its evaluation) or, without a child, records a skip. A
+   * slot is handled at most once whichever leader proposes it: a slot not after the parent's
+   * recorded last slot answers {@code applied == false} and changes nothing. A forced launch
+   * ({@code caravan job periodic force}) is exempt from that check and does not move the slot.
+   *
+   * @throws ClusterException 404 when the parent is unknown, 400 when it is not periodic or the
+   *     child is not one of its children or does not validate, 503 without a leader
+   */
+  default PeriodicLaunchResult launchPeriodic(PeriodicLaunchRequest request)
+      throws ClusterException {
+    throw new ClusterException(501, "periodic launches are not supported by this cluster");
+  }
+
+  /**
+   * {@link #launchPeriodic(PeriodicLaunchRequest)} for fires proposed together (one Raft entry);
+   * a fire that does not validate is left out (logged) and answers {@code applied == false}.
+   *
+   * @return one result per request, in order
+   */
+  default List<PeriodicLaunchResult> launchPeriodic(List<PeriodicLaunchRequest> requests)
+      throws ClusterException {
+    List<PeriodicLaunchResult> out = new java.util.ArrayList<>();
+    for (PeriodicLaunchRequest r : requests) {
+      out.add(launchPeriodic(r));
+    }
+    return out;
+  }
+
+  /**
+   * Registers a dispatched child of a parameterized job and its evaluation. With an idempotency
+   * token already used for this parent, nothing is registered and the existing child answers.
+   *
+   * @throws ClusterException 404 when the parent is unknown, 400 when it is not parameterized
+   *     or the child does not validate, 503 without a leader
+   */
+  default JobDispatchResult dispatchJob(JobDispatchRequest request) throws ClusterException {
+    throw new ClusterException(501, "dispatch is not supported by this cluster");
+  }
+
+  /**
+   * One fire of a periodic job.
+   *
+   * @param slot the scheduled fire time in unix seconds (forced: the time of the force)
+   * @param child the child job to launch; null to record a skip
+   * @param skipReason why the slot is skipped (null when launching)
+   */
+  record PeriodicLaunchRequest(String namespace, String parentId, long slot, Job child,
+      String skipReason, boolean forced) {}
+
+  /** Whether the fire was recorded; for a launch, the child and its evaluation. */
+  record PeriodicLaunchResult(boolean applied, String childId, String evalId,
+      long evalCreateIndex, long index) {}
+
+  /** A dispatched child (derived from its parameterized parent) and the caller's token. */
+  record JobDispatchRequest(Job child, String idempotencyToken) {}
+
+  /** Nomad's dispatch response. */
+  record JobDispatchResult(String dispatchedJobId, String evalId, long evalCreateIndex,
+      long jobCreateIndex, long index) {}
+
   /** Registers a job version; {@code enforceIndex} makes it check-and-set on the modify index. */
   record JobRegisterRequest(Job job, boolean enforceIndex, long jobModifyIndex) {}
 

@@ -86,6 +86,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private volatile boolean leader;
   private volatile Thread worker;
   private volatile boolean closed;
+  private final DispatchBatcher dispatches = new DispatchBatcher();
 
   private ClusterServer(ServerConfig cfg, Duration heartbeatTtl) throws IOException {
     this.cfg = cfg;
@@ -124,7 +125,6 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setProperties(props)
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
-    this.raft.start();
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // bounded: a write with no leader for ~30 s fails with 503 instead of hanging
@@ -132,6 +132,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
+    // started after the client exists: a lone server may lead (and propose) at once
+    this.raft.start();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
   }
 
@@ -281,10 +283,20 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       }
     }
     long now = now();
-    Evaluation eval = newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now);
+    // As Nomad: periodic and parameterized parents are never scheduled themselves, so no eval.
+    Evaluation eval = job.isPeriodic() || job.isParameterized() ? null
+        : newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now);
     long index = propose(new Command.JobRegister(job, request.enforceIndex(),
         request.jobModifyIndex(), eval, now));
     ClusterState s = state();
+    if (eval == null) {
+      Job stored = s.job(job.namespace(), job.id()).orElse(null);
+      if (stored == null || stored.modifyIndex() != index) {
+        throw ClusterException.conflict(casMessage(request.jobModifyIndex(),
+            stored == null ? 0 : stored.jobModifyIndex()));
+      }
+      return new JobRegisterResult("", 0, stored.jobModifyIndex(), index);
+    }
     Evaluation stored = s.eval(eval.id()).orElse(null);
     if (stored == null) {
       long have = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
@@ -319,6 +331,219 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     long evalIndex = s.eval(eval.id()).map(Evaluation::createIndex).orElse(index);
     long jmi = s.job(ns, jobId).map(Job::jobModifyIndex).orElse(index);
     return new JobRegisterResult(eval.id(), evalIndex, jmi, index);
+  }
+
+  // ---- periodic launches and dispatch ----
+
+  @Override
+  public PeriodicLaunchResult launchPeriodic(PeriodicLaunchRequest request)
+      throws ClusterException {
+    Command.PeriodicLaunch.Launch launch = checkLaunch(state(), request, now());
+    if (launch == null) {
+      return new PeriodicLaunchResult(false, null, null, 0, state().index());
+    }
+    return proposeLaunches(List.of(launch)).get(0);
+  }
+
+  @Override
+  public List<PeriodicLaunchResult> launchPeriodic(List<PeriodicLaunchRequest> requests)
+      throws ClusterException {
+    ClusterState s = state();
+    long now = now();
+    List<Command.PeriodicLaunch.Launch> launches = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    List<PeriodicLaunchResult> results = new ArrayList<>();
+    for (PeriodicLaunchRequest r : requests) {
+      Command.PeriodicLaunch.Launch l = null;
+      try {
+        l = checkLaunch(s, r, now);
+      } catch (ClusterException e) {
+        LOG.warn("periodic launch of {} at {} refused: {}", r.parentId(), r.slot(), e.getMessage());
+      }
+      results.add(new PeriodicLaunchResult(false, null, null, 0, s.index()));
+      if (l != null) {
+        positions.add(results.size() - 1);
+        launches.add(l);
+      }
+    }
+    if (!launches.isEmpty()) {
+      List<PeriodicLaunchResult> proposed = proposeLaunches(launches);
+      for (int i = 0; i < positions.size(); i++) {
+        results.set(positions.get(i), proposed.get(i));
+      }
+    }
+    return results;
+  }
+
+  /** Validates one fire; null when it is already recorded (nothing to propose). */
+  private Command.PeriodicLaunch.Launch checkLaunch(ClusterState s, PeriodicLaunchRequest request,
+      long now) throws ClusterException {
+    String ns = request.namespace() == null ? "default" : request.namespace();
+    Job parent = s.job(ns, request.parentId())
+        .orElseThrow(() -> ClusterException.notFound("job not found: " + request.parentId()));
+    if (!parent.isPeriodic()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is not periodic");
+    }
+    Job child = request.child();
+    if (child == null && (request.forced() || request.skipReason() == null)) {
+      throw ClusterException.badRequest("periodic launch: a launch needs a child job");
+    }
+    if (child != null) {
+      validateChild(parent, child);
+    }
+    if (!request.forced() && leader && s.periodicLaunch(ns, parent.id())
+        .map(l -> l.lastSlot() >= request.slot()).orElse(false)) {
+      return null;
+    }
+    Evaluation eval = child == null ? null
+        : newEval(child, Evaluation.TRIGGER_PERIODIC_JOB, now);
+    return new Command.PeriodicLaunch.Launch(ns, parent.id(), request.slot(), child, eval,
+        request.skipReason(), request.forced());
+  }
+
+  private List<PeriodicLaunchResult> proposeLaunches(List<Command.PeriodicLaunch.Launch> launches)
+      throws ClusterException {
+    long index = propose(new Command.PeriodicLaunch(launches, now()));
+    ClusterState s = state();
+    List<PeriodicLaunchResult> out = new ArrayList<>();
+    for (Command.PeriodicLaunch.Launch l : launches) {
+      if (l.eval() != null) {
+        out.add(s.eval(l.eval().id())
+            .map(e -> new PeriodicLaunchResult(true, l.child().id(), e.id(), e.createIndex(), index))
+            .orElseGet(() -> new PeriodicLaunchResult(false, l.child().id(), null, 0, index)));
+      } else {
+        boolean recorded = s.periodicLaunch(l.namespace(), l.parentId())
+            .map(r -> r.modifyIndex() == index && r.lastSlot() == l.slot()).orElse(false);
+        out.add(new PeriodicLaunchResult(recorded, null, null, 0, index));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public JobDispatchResult dispatchJob(JobDispatchRequest request) throws ClusterException {
+    Job child = request == null ? null : request.child();
+    if (child == null || child.parentId() == null) {
+      throw ClusterException.badRequest("dispatch: missing child job or its parent ID");
+    }
+    Job parent = state().job(child.namespace(), child.parentId())
+        .orElseThrow(() -> ClusterException.notFound("job not found: " + child.parentId()));
+    if (!parent.isParameterized()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is not parameterized");
+    }
+    if (parent.stop()) {
+      throw ClusterException.badRequest("job " + parent.id() + " is stopped");
+    }
+    validateChild(parent, child);
+    String token = request.idempotencyToken();
+    boolean hasToken = token != null && !token.isEmpty();
+    if (hasToken) {
+      String existing = state().dispatchedChild(child.namespace(), parent.id(), token).orElse(null);
+      if (existing != null) {
+        return existingDispatch(state(), child.namespace(), existing);
+      }
+    }
+    Evaluation eval = newEval(child, Evaluation.TRIGGER_JOB_REGISTER, now());
+    long index = dispatches.propose(new Command.JobDispatch.Dispatch(child, eval, token));
+    ClusterState s = state();
+    Evaluation stored = s.eval(eval.id()).orElse(null);
+    if (stored != null) {
+      long jobCreate = s.job(child.namespace(), child.id()).map(Job::createIndex).orElse(index);
+      return new JobDispatchResult(child.id(), stored.id(), stored.createIndex(), jobCreate, index);
+    }
+    String existing = hasToken
+        ? s.dispatchedChild(child.namespace(), parent.id(), token).orElse(null) : null;
+    if (existing == null) {
+      throw ClusterException.conflict("dispatched job " + child.id() + " already exists");
+    }
+    return existingDispatch(s, child.namespace(), existing);
+  }
+
+  /**
+   * Group commit of dispatches: concurrent callers queue their dispatch; two proposer threads
+   * each take what is queued (up to 256) and propose it as one {@link Command.JobDispatch}.
+   */
+  private final class DispatchBatcher {
+    private record Pending(Command.JobDispatch.Dispatch dispatch,
+        java.util.concurrent.CompletableFuture<Long> index) {}
+
+    private final java.util.concurrent.LinkedBlockingQueue<Pending> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private synchronized void startIfNeeded() {
+      if (!threads.isEmpty()) {
+        return;
+      }
+      for (int i = 0; i < 2; i++) {
+        Thread t = new Thread(this::run, "caravan-dispatch-" + cfg.serverId() + "-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+    }
+
+    long propose(Command.JobDispatch.Dispatch d) throws ClusterException {
+      startIfNeeded();
+      Pending p = new Pending(d, new java.util.concurrent.CompletableFuture<>());
+      queue.add(p);
+      try {
+        return p.index().get(PROPOSE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException(503, "interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof ClusterException ce ? ce
+            : new ClusterException(503, "dispatch failed: " + e.getCause().getMessage(), e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new ClusterException(503, "dispatch timed out", e);
+      }
+    }
+
+    private void run() {
+      List<Pending> batch = new ArrayList<>();
+      while (!closed) {
+        try {
+          batch.add(queue.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        queue.drainTo(batch, 255);
+        try {
+          long index = ClusterServer.this.propose(new Command.JobDispatch(
+              batch.stream().map(Pending::dispatch).toList(), now()));
+          batch.forEach(p -> p.index().complete(index));
+        } catch (ClusterException | RuntimeException e) {
+          batch.forEach(p -> p.index().completeExceptionally(e));
+        }
+        batch.clear();
+      }
+    }
+
+    void close() {
+      threads.forEach(Thread::interrupt);
+      queue.forEach(p -> p.index().completeExceptionally(new ClusterException(503, "closing")));
+    }
+  }
+
+  private static JobDispatchResult existingDispatch(ClusterState s, String ns, String childId) {
+    Job child = s.job(ns, childId).orElse(null);
+    Evaluation eval = s.evalsByJob(ns, childId).stream()
+        .min(java.util.Comparator.comparingLong(Evaluation::createIndex)).orElse(null);
+    return new JobDispatchResult(childId, eval == null ? "" : eval.id(),
+        eval == null ? 0 : eval.createIndex(), child == null ? 0 : child.createIndex(), s.index());
+  }
+
+  private static void validateChild(Job parent, Job child) throws ClusterException {
+    if (!parent.id().equals(child.parentId()) || child.id() == null
+        || !child.id().startsWith(parent.id() + "/")) {
+      throw ClusterException.badRequest("job " + child.id() + " is not a child of " + parent.id());
+    }
+    List<JobValidator.Violation> errors = JobValidator.validate(child);
+    if (!errors.isEmpty()) {
+      throw ClusterException.badRequest(errors.stream().map(Object::toString)
+          .collect(Collectors.joining("; ")));
+    }
   }
 
   // ---- nodes ----
@@ -491,6 +716,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
+      case Command.PeriodicLaunch.CODE -> ((Command.PeriodicLaunch) command).launches().stream()
+          .map(Command.PeriodicLaunch.Launch::eval).filter(java.util.Objects::nonNull).toList();
+      case Command.JobDispatch.CODE -> ((Command.JobDispatch) command).dispatches().stream()
+          .map(Command.JobDispatch.Dispatch::eval).toList();
       default -> List.of();
     };
     for (Evaluation e : evals) {
@@ -594,6 +823,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    dispatches.close();
     loseLeadershipQuietly();
     timers.shutdownNow();
     leadershipEvents.shutdownNow();

@@ -5,6 +5,7 @@ import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.PeriodicLaunch;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,4 +51,22 @@ public interface ClusterState {
 
   /** A job's deployments, newest first. */
   List<Deployment> deploymentsByJob(String namespace, String jobId);
+
+  /** The launch record of a periodic job; empty when it never launched nor skipped a slot. */
+  default Optional<PeriodicLaunch> periodicLaunch(String namespace, String jobId) {
+    return Optional.empty();
+  }
+
+  /** The id of the child dispatched from {@code parentId} with {@code token}, or empty. */
+  default Optional<String> dispatchedChild(String namespace, String parentId, String token) {
+    return Optional.empty();
+  }
+
+  /** The latest version of every child job (periodic launch or dispatch) of a job. */
+  default List<Job> childJobs(String namespace, String parentId) {
+    String ns = namespace == null ? "default" : namespace;
+    return jobs().stream()
+        .filter(j -> parentId.equals(j.parentId()) && ns.equals(j.namespace()))
+        .toList();
+  }
 }

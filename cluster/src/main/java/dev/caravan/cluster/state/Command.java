@@ -108,4 +108,51 @@ public sealed interface Command {
       return CODE;
     }
   }
+  /**
+   * Fires of periodic jobs, each checked and recorded atomically (one command carries every
+   * fire proposed together, so that a thousand jobs firing at the same second are one entry).
+   * For each launch: unless {@code forced}, a no-op when {@code slot} is not after the parent's
+   * recorded last slot (a slot is handled at most once, whichever leader proposes it); also a
+   * no-op when the child job already exists. With a {@code child}, registers it and its
+   * {@code eval}; without, records a skip with {@code skipReason}. A forced launch does not move
+   * the last slot.
+   */
+  record PeriodicLaunch(List<Launch> launches, long time) implements Command {
+    public static final int CODE = 8;
+
+    public PeriodicLaunch {
+      launches = List.copyOf(launches);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+
+    /** One fire of one periodic job; {@code slot} in unix seconds. */
+    public record Launch(String namespace, String parentId, long slot, Job child, Evaluation eval,
+        String skipReason, boolean forced) {}
+  }
+
+  /**
+   * Dispatched children of parameterized jobs, each registered with its {@code eval}; concurrent
+   * dispatches share one command. For each: a no-op when the parent already has a child
+   * dispatched with the same non-empty {@code idempotencyToken}, when the child exists, or when
+   * the parent is gone.
+   */
+  record JobDispatch(List<Dispatch> dispatches, long time) implements Command {
+    public static final int CODE = 9;
+
+    public JobDispatch {
+      dispatches = List.copyOf(dispatches);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+
+    /** One dispatch. */
+    public record Dispatch(Job child, Evaluation eval, String idempotencyToken) {}
+  }
 }

@@ -7,6 +7,7 @@ import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.PeriodicLaunch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +27,7 @@ public final class StateImage implements ClusterState {
   public static final int KEPT_VERSIONS = 6;
 
   public static final StateImage EMPTY = new StateImage(0, new TreeMap<>(), new TreeMap<>(),
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), PeriodicState.EMPTY);
 
   final long index;
   /** Key {@code namespace + '\0' + id}; versions newest first. */
@@ -35,16 +36,18 @@ public final class StateImage implements ClusterState {
   final TreeMap<String, Node> nodes;
   final TreeMap<String, Evaluation> evals;
   final TreeMap<String, Deployment> deployments;
+  final PeriodicState periodic;
 
   StateImage(long index, TreeMap<String, List<Job>> jobs, TreeMap<String, Allocation> allocs,
       TreeMap<String, Node> nodes, TreeMap<String, Evaluation> evals,
-      TreeMap<String, Deployment> deployments) {
+      TreeMap<String, Deployment> deployments, PeriodicState periodic) {
     this.index = index;
     this.jobs = jobs;
     this.allocs = allocs;
     this.nodes = nodes;
     this.evals = evals;
     this.deployments = deployments;
+    this.periodic = periodic;
   }
 
   static String jobKey(String namespace, String id) {
@@ -165,6 +168,17 @@ public final class StateImage implements ClusterState {
     return out;
   }
 
+  @Override
+  public Optional<PeriodicLaunch> periodicLaunch(String namespace, String jobId) {
+    return Optional.ofNullable(periodic.launches.get(jobKey(namespace, jobId)));
+  }
+
+  @Override
+  public Optional<String> dispatchedChild(String namespace, String parentId, String token) {
+    return Optional.ofNullable(
+        periodic.dispatchTokens.get(PeriodicState.tokenKey(namespace, parentId, token)));
+  }
+
   // ---- snapshots ----
 
   /** The whole image as JSON, for Raft snapshots. */
@@ -177,7 +191,8 @@ public final class StateImage implements ClusterState {
     }
     return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
         slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-        List.copyOf(deployments.values())));
+        List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
+        periodic.tokenList()));
   }
 
   /**
@@ -208,7 +223,8 @@ public final class StateImage implements ClusterState {
     s.evals().forEach(e -> evals.put(e.id(), e));
     TreeMap<String, Deployment> deployments = new TreeMap<>();
     s.deployments().forEach(d -> deployments.put(d.id(), d));
-    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments);
+    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments,
+        PeriodicState.of(s.periodicLaunches(), s.dispatchTokens()));
   }
 
   record Snapshot(
@@ -217,13 +233,17 @@ public final class StateImage implements ClusterState {
       @JsonProperty("Allocs") List<Allocation> allocs,
       @JsonProperty("Nodes") List<Node> nodes,
       @JsonProperty("Evals") List<Evaluation> evals,
-      @JsonProperty("Deployments") List<Deployment> deployments) {
+      @JsonProperty("Deployments") List<Deployment> deployments,
+      @JsonProperty("PeriodicLaunches") List<PeriodicLaunch> periodicLaunches,
+      @JsonProperty("DispatchTokens") List<PeriodicState.DispatchToken> dispatchTokens) {
     Snapshot {
       jobs = jobs == null ? List.of() : jobs;
       allocs = allocs == null ? List.of() : allocs;
       nodes = nodes == null ? List.of() : nodes;
       evals = evals == null ? List.of() : evals;
       deployments = deployments == null ? List.of() : deployments;
+      periodicLaunches = periodicLaunches == null ? List.of() : periodicLaunches;
+      dispatchTokens = dispatchTokens == null ? List.of() : dispatchTokens;
     }
   }
 }

@@ -32,6 +32,8 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.PeriodicLaunch.CODE -> periodicLaunch(tx, (Command.PeriodicLaunch) command);
+      case Command.JobDispatch.CODE -> jobDispatch(tx, (Command.JobDispatch) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -91,6 +93,9 @@ public final class StateMachineCore {
     }
     if (c.purge()) {
       tx.jobs().remove(key);
+      tx.periodic = tx.periodic().withoutJob(c.namespace(), c.jobId());
+      tx.launches = null;
+      tx.tokens = null;
     } else {
       Job stopped = versions.get(0).toBuilder().stop(true).version(versions.get(0).version() + 1)
           .modifyIndex(tx.index).jobModifyIndex(tx.index).submitTime(c.time()).build();
@@ -102,6 +107,55 @@ public final class StateMachineCore {
     }
     if (c.eval() != null) {
       tx.putEval(c.eval(), c.time());
+    }
+  }
+
+  private static void periodicLaunch(Tx tx, Command.PeriodicLaunch c) {
+    for (Command.PeriodicLaunch.Launch l : c.launches()) {
+      periodicLaunch(tx, l, c.time());
+    }
+  }
+
+  private static void periodicLaunch(Tx tx, Command.PeriodicLaunch.Launch c, long time) {
+    if (tx.job(c.namespace(), c.parentId()) == null) {
+      return;
+    }
+    String key = StateImage.jobKey(c.namespace(), c.parentId());
+    dev.caravan.cluster.structs.PeriodicLaunch record = tx.launches(false).get(key);
+    if (record == null) {
+      record = new dev.caravan.cluster.structs.PeriodicLaunch(c.parentId(), c.namespace(), 0, 0,
+          List.of(), 0, 0);
+    }
+    if (!c.forced() && c.slot() <= record.lastSlot()) {
+      return; // this slot was handled already (by this leader or a previous one)
+    }
+    if (c.child() != null) {
+      if (tx.job(c.child().namespace(), c.child().id()) != null) {
+        return;
+      }
+      jobRegister(tx, new Command.JobRegister(c.child(), false, 0, c.eval(), time));
+    }
+    tx.launches(true).put(key, record.with(
+        new dev.caravan.cluster.structs.PeriodicLaunch.Entry(c.slot(),
+            c.child() == null ? null : c.child().id(), c.child() == null,
+            c.child() == null ? c.skipReason() : null, c.forced(), time),
+        !c.forced(), tx.index));
+  }
+
+  private static void jobDispatch(Tx tx, Command.JobDispatch c) {
+    for (Command.JobDispatch.Dispatch d : c.dispatches()) {
+      Job child = d.child();
+      String token = d.idempotencyToken() == null || d.idempotencyToken().isEmpty() ? null
+          : PeriodicState.tokenKey(child.namespace(), child.parentId(), d.idempotencyToken());
+      if (tx.job(child.namespace(), child.parentId()) == null
+          || tx.job(child.namespace(), child.id()) != null
+          || (token != null && tx.tokens(false).containsKey(token))) {
+        continue;
+      }
+      jobRegister(tx, new Command.JobRegister(child, false, 0, d.eval(), c.time()));
+      if (token != null) {
+        tx.tokens(true).put(token, child.id());
+      }
     }
   }
 
@@ -219,6 +273,9 @@ public final class StateMachineCore {
     TreeMap<String, Allocation> allocs;
     TreeMap<String, Node> nodes;
     TreeMap<String, Evaluation> evals;
+    PeriodicState periodic;
+    TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches;
+    TreeMap<String, String> tokens;
 
     Tx(StateImage base, long index) {
       this.base = base;
@@ -230,6 +287,45 @@ public final class StateMachineCore {
         jobs = new TreeMap<>(base.jobs);
       }
       return jobs;
+    }
+
+    /** The latest version of a job, without copying the job map; null when absent. */
+    Job job(String namespace, String id) {
+      List<Job> versions = (jobs == null ? base.jobs : jobs).get(StateImage.jobKey(namespace, id));
+      return versions == null ? null : versions.get(0);
+    }
+
+    PeriodicState periodic() {
+      if (launches != null || tokens != null) {
+        PeriodicState p = periodic == null ? base.periodic : periodic;
+        periodic = new PeriodicState(launches == null ? p.launches : launches,
+            tokens == null ? p.dispatchTokens : tokens);
+        launches = null;
+        tokens = null;
+      }
+      return periodic == null ? base.periodic : periodic;
+    }
+
+    /** Launch records; {@code write} copies them first (once per apply). */
+    TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches(boolean write) {
+      if (launches == null) {
+        if (!write) {
+          return periodic().launches;
+        }
+        launches = new TreeMap<>(periodic().launches);
+      }
+      return launches;
+    }
+
+    /** Dispatch tokens; {@code write} copies them first (once per apply). */
+    TreeMap<String, String> tokens(boolean write) {
+      if (tokens == null) {
+        if (!write) {
+          return periodic().dispatchTokens;
+        }
+        tokens = new TreeMap<>(periodic().dispatchTokens);
+      }
+      return tokens;
     }
 
     TreeMap<String, Allocation> allocs() {
@@ -302,7 +398,7 @@ public final class StateMachineCore {
           allocs == null ? base.allocs : allocs,
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
-          base.deployments);
+          base.deployments, periodic());
     }
   }
 }
