@@ -20,6 +20,7 @@ public final class Drivers {
             new MockDriver(),
             new RawExecDriver(options),
             new ExecDriver(),
+            new JavaDriver(),
             new DockerDriver(options));
     for (TaskDriver driver : all) {
       drivers.put(driver.name(), driver);
