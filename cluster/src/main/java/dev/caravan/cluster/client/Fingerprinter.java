@@ -69,6 +69,21 @@ final class Fingerprinter {
         .build();
   }
 
+  /**
+   * True when two fingerprints found the same: attributes, and each driver's detection, health
+   * and attributes (the times they were taken aside).
+   */
+  static boolean sameFindings(Node a, Node b) {
+    return a.attributes().equals(b.attributes()) && findings(a).equals(findings(b));
+  }
+
+  private static Map<String, DriverInfo> findings(Node n) {
+    Map<String, DriverInfo> out = new TreeMap<>();
+    n.drivers().forEach((name, d) -> out.put(name,
+        new DriverInfo(d.detected(), d.healthy(), d.healthDescription(), d.attributes(), 0)));
+    return out;
+  }
+
   /** The node id, made once and kept in the data dir so restarts keep their identity. */
   static String uniqueId(Path dataDir) throws IOException {
     Path file = dataDir.resolve("client-id");
