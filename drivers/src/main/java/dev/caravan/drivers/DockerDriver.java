@@ -43,7 +43,8 @@ import java.util.concurrent.TimeoutException;
  * docker-java. Config keys, as Nomad's docker driver names them:
  *
  * <ul>
- *   <li>{@code image} (required): pulled only when the engine does not have it
+ *   <li>{@code image} (required): pulled only when the engine does not have it (creating the
+ *       container says so, as with {@code docker run})
  *   <li>{@code command}, {@code args}, {@code entrypoint}: override the image's
  *   <li>{@code ports}: port labels of the group's network; with host networking the task binds
  *       the host's ports itself ({@code NOMAD_PORT_<label>}), so nothing is mapped
@@ -194,9 +195,14 @@ final class DockerDriver implements TaskDriver {
     String image = (String) c.get("image");
     String name = containerName(config);
     try {
-      ensureImage(image);
-      removeLeftover(name);
-      String id = create(config, image, name).exec().getId();
+      String id;
+      try {
+        id = createNamed(config, image, name);
+      } catch (NotFoundException noImage) {
+        // As `docker run` does: pull only when the engine says it lacks the image.
+        pull(image);
+        id = createNamed(config, image, name);
+      }
       Container container = new Container(id, config.id());
       tasks.put(config.id(), container);
       try {
@@ -443,14 +449,20 @@ final class DockerDriver implements TaskDriver {
     return new Bind(hostPath.toAbsolutePath().toString(), new Volume(parts[1]), mode);
   }
 
-  /** Pulls {@code image} unless the engine has it already. */
-  private void ensureImage(String image) throws DriverException {
+  /** Creates the container; a container of the same name left by an earlier run goes first. */
+  private String createNamed(TaskConfig config, String image, String name) {
     try {
-      api.inspectImageCmd(image).exec();
-      return;
-    } catch (NotFoundException absent) {
-      // pull it below
+      return create(config, image, name).exec().getId();
+    } catch (ConflictException nameTaken) {
+      // A container of an earlier run of this task (a client that died before destroying it)
+      // holds the name: remove it and create again.
+      removeLeftover(name);
+      return create(config, image, name).exec().getId();
     }
+  }
+
+  /** Pulls {@code image}, which the engine does not have. */
+  private void pull(String image) throws DriverException {
     int slash = image.lastIndexOf('/');
     int colon = image.lastIndexOf(':');
     boolean tagged = colon > slash || image.contains("@");

@@ -1,0 +1,99 @@
+package dev.caravan.bench;
+
+import dev.caravan.cluster.client.ClientAgent;
+import dev.caravan.cluster.client.ClientConfig;
+import dev.caravan.cluster.server.Cluster;
+import dev.caravan.cluster.server.ClusterServer;
+import dev.caravan.cluster.server.ClusterState;
+import dev.caravan.cluster.server.ServerConfig;
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Job;
+import dev.caravan.cluster.structs.Resources;
+import dev.caravan.cluster.structs.Task;
+import dev.caravan.cluster.structs.TaskGroup;
+import dev.caravan.drivers.DriverOptions;
+import dev.caravan.drivers.Drivers;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 5's client figure: how long one client takes to have 100 mock tasks running once their
+ * allocations arrive. One in-process server (Raft on 127.0.0.1) and one client; a job of 100
+ * one-task groups... counted from the first state image holding all 100 allocations to the
+ * first one in which the client has reported every one of them running (through Raft, as
+ * clients report). Prints JSON.
+ *
+ * <p>Usage: {@code java -cp <bench classpath> dev.caravan.bench.ClientMockTasksBench [runs]}.
+ */
+public final class ClientMockTasksBench {
+  private static final int TASKS = 100;
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<Long> millis = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      millis.add(once(run));
+    }
+    List<Long> sorted = millis.stream().sorted().toList();
+    System.out.println("{\"benchmark\":\"client-100-mock-tasks\",\"tasks\":" + TASKS
+        + ",\"runs\":" + runs + ",\"arrival_to_all_running_ms\":" + millis
+        + ",\"median_ms\":" + sorted.get(sorted.size() / 2)
+        + ",\"max_ms\":" + sorted.get(sorted.size() - 1) + "}");
+    System.exit(0);
+  }
+
+  private static long once(int run) throws Exception {
+    Path tmp = Files.createTempDirectory("caravan-client-bench-");
+    String raft = "127.0.0.1:" + freePort();
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", tmp.resolve("server"), raft))) {
+      while (!server.isLeader()) {
+        Thread.sleep(20);
+      }
+      ClientAgent client = new ClientAgent(new ClientConfig(tmp.resolve("client"), "bench",
+          "dc1", null, null, null, DriverOptions.defaults()), server,
+          Drivers.load(DriverOptions.defaults()), Clock.systemUTC());
+      client.start();
+      try {
+        String jobId = "mocks-" + run;
+        Task task = Task.builder().name("t").driver("mock").config(Map.of())
+            .resources(new Resources(1, 0, 1, 0, 0)).build();
+        Job job = Job.builder().id(jobId).name(jobId).type(Job.TYPE_SERVICE)
+            .taskGroups(List.of(TaskGroup.builder().name("g").count(TASKS).tasks(List.of(task))
+                .build()))
+            .build();
+        server.registerJob(new Cluster.JobRegisterRequest(job, false, 0));
+        long arrived = 0;
+        ClusterState s = server.state();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+          List<Allocation> allocs = s.allocsByJob("default", jobId);
+          if (arrived == 0 && allocs.size() == TASKS) {
+            arrived = System.nanoTime();
+          }
+          if (allocs.size() == TASKS && allocs.stream()
+              .allMatch(a -> Allocation.CLIENT_RUNNING.equals(a.clientStatus()))) {
+            return (System.nanoTime() - arrived) / 1_000_000;
+          }
+          s = server.awaitIndex(s.index(), Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("the 100 mock tasks never all ran");
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
