@@ -37,19 +37,32 @@ public final class ClientMockTasksBench {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    List<Long> millis = new ArrayList<>();
+    List<Long> reported = new ArrayList<>();
+    List<Long> started = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
-      millis.add(once(run));
+      long[] figures = once(run);
+      reported.add(figures[0]);
+      started.add(figures[1]);
     }
-    List<Long> sorted = millis.stream().sorted().toList();
     System.out.println("{\"benchmark\":\"client-100-mock-tasks\",\"tasks\":" + TASKS
-        + ",\"runs\":" + runs + ",\"arrival_to_all_running_ms\":" + millis
-        + ",\"median_ms\":" + sorted.get(sorted.size() / 2)
-        + ",\"max_ms\":" + sorted.get(sorted.size() - 1) + "}");
+        + ",\"runs\":" + runs
+        + ",\"placed_to_all_started_ms\":" + started
+        + ",\"placed_to_all_started_median_ms\":" + median(started)
+        + ",\"placed_to_all_reported_running_ms\":" + reported
+        + ",\"placed_to_all_reported_running_median_ms\":" + median(reported) + "}");
     System.exit(0);
   }
 
-  private static long once(int run) throws Exception {
+  private static long median(List<Long> values) {
+    return values.stream().sorted().toList().get(values.size() / 2);
+  }
+
+  /**
+   * One run: {ms from the placement (as the bench saw it in the state) to the state showing
+   * all 100 running; ms from the allocations' creation stamp to the last task's start stamp,
+   * both taken by the same machine's clock}.
+   */
+  private static long[] once(int run) throws Exception {
     Path tmp = Files.createTempDirectory("caravan-client-bench-");
     String raft = "127.0.0.1:" + freePort();
     try (ClusterServer server = ClusterServer.start(
@@ -64,7 +77,7 @@ public final class ClientMockTasksBench {
       try {
         String jobId = "mocks-" + run;
         Task task = Task.builder().name("t").driver("mock").config(Map.of())
-            .resources(new Resources(1, 0, 1, 0, 0)).build();
+            .resources(new Resources(10, 0, 10, 0, 0)).build();
         Job job = Job.builder().id(jobId).name(jobId).type(Job.TYPE_SERVICE)
             .taskGroups(List.of(TaskGroup.builder().name("g").count(TASKS).tasks(List.of(task))
                 .build()))
@@ -80,7 +93,11 @@ public final class ClientMockTasksBench {
           }
           if (allocs.size() == TASKS && allocs.stream()
               .allMatch(a -> Allocation.CLIENT_RUNNING.equals(a.clientStatus()))) {
-            return (System.nanoTime() - arrived) / 1_000_000;
+            long createdNanos = allocs.stream().mapToLong(Allocation::createTime).min().orElse(0);
+            long lastStartNanos = allocs.stream()
+                .mapToLong(a -> a.taskStates().get("t").startedAt()).max().orElse(0);
+            return new long[] {(System.nanoTime() - arrived) / 1_000_000,
+                (lastStartNanos - createdNanos) / 1_000_000};
           }
           s = server.awaitIndex(s.index(), Duration.ofMillis(100));
         }
