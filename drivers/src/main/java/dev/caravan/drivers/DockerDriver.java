@@ -13,13 +13,13 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.command.PullImageResultCallback;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -473,7 +473,9 @@ final class DockerDriver implements TaskDriver {
       if (tag != null) {
         pull.withTag(tag);
       }
-      pull.exec(new PullImageResultCallback()).awaitCompletion();
+      Pull progress = pull.exec(new Pull());
+      progress.awaitCompletion();
+      progress.rethrow();
     } catch (NotFoundException e) {
       throw new DriverException(
           "image " + image + " not found: it is not on this client and the registry does not"
@@ -662,9 +664,43 @@ final class DockerDriver implements TaskDriver {
     int at = message.indexOf("{\"message\":\"");
     if (at >= 0) {
       int end = message.lastIndexOf("\"}");
-      message = message.substring(at + 12, end > at ? end : message.length());
+      message = message.substring(at + 12, end > at ? end : message.length())
+          .replace("\\\"", "\"");
     }
     return message.trim();
+  }
+
+  /**
+   * A pull's progress: keeps the engine's error (a failed request, or an error in the stream)
+   * for the caller instead of logging it, since the start error reports it.
+   */
+  private static final class Pull extends ResultCallback.Adapter<PullResponseItem> {
+    private volatile RuntimeException error;
+
+    @Override
+    public void onNext(PullResponseItem item) {
+      if (item.isErrorIndicated() && error == null) {
+        String message = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            ? item.getErrorDetail().getMessage() : item.getError();
+        error = new IllegalStateException(message);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      error = failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+      try {
+        close();
+      } catch (IOException e) {
+        // the request ended already
+      }
+    }
+
+    void rethrow() {
+      if (error != null) {
+        throw error;
+      }
+    }
   }
 
   /** A container's stdout and stderr followed from the engine into rotated log files. */
@@ -711,6 +747,12 @@ final class DockerDriver implements TaskDriver {
       } catch (RuntimeException e) {
         // the stream ended with an error: what arrived is in the files
       }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      // The stream broke (engine restarted, container removed): the logs end here, quietly.
+      close();
     }
 
     @Override

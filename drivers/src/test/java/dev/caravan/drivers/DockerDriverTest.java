@@ -172,6 +172,15 @@ class DockerDriverTest {
   }
 
   @Test
+  void keepsOnlyTheEnginesMessageFromItsErrors() {
+    RuntimeException engine =
+        new RuntimeException(
+            "Status 500: {\"message\":\"Get \\\"https://registry/v2/\\\": no such host\"}\n");
+
+    assertEquals("Get \"https://registry/v2/\": no such host", DockerDriver.reason(engine));
+  }
+
+  @Test
   void rejectsUnknownKeysBridgeNetworkingAndBadVolumes() {
     List<String> errors =
         driver.validateConfig(
