@@ -10,7 +10,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -95,8 +94,8 @@ final class DockerDriver implements TaskDriver {
 
   private final DriverOptions options;
   private final String host;
-  private final DockerClient api;
-  private final DockerClient probe;
+  private volatile DockerClient api;
+  private volatile DockerClient probe;
   private final Map<String, Container> tasks = new ConcurrentHashMap<>();
 
   /** A container this driver started or recovered: its exit and its log stream. */
@@ -121,12 +120,48 @@ final class DockerDriver implements TaskDriver {
         configured != null && !configured.isBlank()
             ? configured
             : env != null && !env.isBlank() ? env : DEFAULT_HOST;
-    DockerClientConfig config =
-        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-    // Waiting for a container and following its logs block as long as the task runs: the API
-    // client has no response timeout. Fingerprinting must not hang on a stuck engine: its own.
-    this.api = client(config, Duration.ofSeconds(5), null);
-    this.probe = client(config, Duration.ofSeconds(2), Duration.ofSeconds(5));
+  }
+
+  // The docker-java clients are made on first use: loading docker-java takes a good part of a
+  // second, which a client that runs no container (or fingerprints in the background) need not
+  // wait for at start.
+
+  /**
+   * The client for container operations. Waiting for a container and following its logs block
+   * as long as the task runs, so it has no response timeout.
+   */
+  private DockerClient api() {
+    DockerClient c = api;
+    if (c == null) {
+      synchronized (this) {
+        if (api == null) {
+          api = client(Duration.ofSeconds(5), null);
+        }
+        c = api;
+      }
+    }
+    return c;
+  }
+
+  /** The client for fingerprints, which must not hang on a stuck engine. */
+  private DockerClient probe() {
+    DockerClient c = probe;
+    if (c == null) {
+      synchronized (this) {
+        if (probe == null) {
+          probe = client(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        }
+        c = probe;
+      }
+    }
+    return c;
+  }
+
+  private DockerClient client(Duration connect, Duration response) {
+    return client(
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build(),
+        connect,
+        response);
   }
 
   private static DockerClient client(
@@ -151,7 +186,7 @@ final class DockerDriver implements TaskDriver {
   @Override
   public Fingerprint fingerprint() {
     try {
-      Version version = probe.versionCmd().exec();
+      Version version = probe().versionCmd().exec();
       Map<String, String> attrs = new LinkedHashMap<>();
       attrs.put("version", version.getVersion());
       attrs.put("privileged.enabled", Boolean.toString(options.dockerAllowPrivileged()));
@@ -206,14 +241,14 @@ final class DockerDriver implements TaskDriver {
       Container container = new Container(id, config.id());
       tasks.put(config.id(), container);
       try {
-        api.startContainerCmd(id).exec();
+        api().startContainerCmd(id).exec();
       } catch (RuntimeException e) {
         tasks.remove(config.id());
         removeQuietly(id);
         throw e;
       }
       if (config.logs() != null) {
-        container.logs = LogStream.follow(api, id, config.logs(), config.taskName(), null);
+        container.logs = LogStream.follow(api(), id, config.logs(), config.taskName(), null);
       }
       supervise(container);
       Map<String, String> state = new LinkedHashMap<>();
@@ -311,7 +346,7 @@ final class DockerDriver implements TaskDriver {
       try {
         container.logs =
             LogStream.follow(
-                api,
+                api(),
                 found.getId(),
                 new TaskConfig.LogSettings(logDir, logMaxFiles(handle), logMaxBytes(handle)),
                 handle.state().getOrDefault(LOG_TASK, ""),
@@ -395,7 +430,7 @@ final class DockerDriver implements TaskDriver {
     }
 
     CreateContainerCmd create =
-        api.createContainerCmd(image)
+        api().createContainerCmd(image)
             .withName(name)
             .withLabels(labels)
             .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -469,7 +504,7 @@ final class DockerDriver implements TaskDriver {
     String repository = tagged && !image.contains("@") ? image.substring(0, colon) : image;
     String tag = tagged ? (image.contains("@") ? null : image.substring(colon + 1)) : "latest";
     try {
-      var pull = api.pullImageCmd(repository);
+      var pull = api().pullImageCmd(repository);
       if (tag != null) {
         pull.withTag(tag);
       }
@@ -496,7 +531,7 @@ final class DockerDriver implements TaskDriver {
   /** Removes a container of the same name left by an earlier run of this task. */
   private void removeLeftover(String name) {
     try {
-      InspectContainerResponse old = api.inspectContainerCmd(name).exec();
+      InspectContainerResponse old = api().inspectContainerCmd(name).exec();
       removeQuietly(old.getId());
     } catch (NotFoundException none) {
       // the usual case
@@ -505,7 +540,7 @@ final class DockerDriver implements TaskDriver {
 
   private void removeQuietly(String id) {
     try {
-      api.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException | ConflictException gone) {
       // already removed, or being removed
     } catch (RuntimeException e) {
@@ -525,7 +560,7 @@ final class DockerDriver implements TaskDriver {
                 try {
                   oom =
                       Boolean.TRUE.equals(
-                          api.inspectContainerCmd(container.id).exec().getState().getOOMKilled());
+                          api().inspectContainerCmd(container.id).exec().getState().getOOMKilled());
                 } catch (RuntimeException e) {
                   // removed already: no OOM information, the exit code stands
                 }
@@ -554,7 +589,7 @@ final class DockerDriver implements TaskDriver {
 
   private int awaitStatusCode(String id) {
     CompletableFuture<Integer> code = new CompletableFuture<>();
-    api.waitContainerCmd(id)
+    api().waitContainerCmd(id)
         .exec(
             new ResultCallback.Adapter<WaitResponse>() {
               @Override
@@ -587,7 +622,7 @@ final class DockerDriver implements TaskDriver {
   /** Sends a signal; false when the container no longer runs. */
   private boolean kill(Container container, Signal signal) throws DriverException {
     try {
-      api.killContainerCmd(container.id).withSignal(signal.name()).exec();
+      api().killContainerCmd(container.id).withSignal(signal.name()).exec();
       return true;
     } catch (NotFoundException | ConflictException | NotModifiedException notRunning) {
       return false;
@@ -635,7 +670,7 @@ final class DockerDriver implements TaskDriver {
     try {
       for (String key : keys) {
         try {
-          return api.inspectContainerCmd(key).exec();
+          return api().inspectContainerCmd(key).exec();
         } catch (NotFoundException next) {
           // try the next key
         }

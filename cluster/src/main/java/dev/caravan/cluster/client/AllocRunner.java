@@ -196,6 +196,10 @@ final class AllocRunner {
         } else {
           handle = driver.start(taskConfig(task));
           handles.put(task.name(), handle);
+          if (stopping) {
+            // stop() ran while the task was starting, before its handle was known.
+            driver.stop(handle, task.killTimeout(), task.killSignal());
+          }
           persist(task, handle);
           update(task.name(), TaskState.RUNNING, false, restarts,
               event("Started", "Task started by client", 0));
@@ -266,6 +270,7 @@ final class AllocRunner {
     }
     try {
       TaskHandle handle = driver.recover(persisted.handle());
+      handles.put(task.name(), handle);
       persist(task, handle);
       LOG.info("re-attached to task {} of allocation {}", task.name(), alloc.id());
       return handle;

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ClientAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientAgent.class);
 
+  /**
+   * How long registration waits for the drivers' first fingerprints: a slower driver (Docker,
+   * loading its client) joins the node when it is done, without holding up the start.
+   */
+  private static final Duration INITIAL_FINGERPRINT_WAIT = Duration.ofMillis(500);
+
   private final ClientConfig config;
   private final Cluster servers;
   private final Map<String, TaskDriver> drivers;
@@ -61,7 +67,8 @@ public final class ClientAgent implements AutoCloseable {
   /** Fingerprints, registers and starts watching; returns once the node is registered. */
   public synchronized void start() throws IOException, ClusterException {
     restored = new ConcurrentHashMap<>(handleStore.load());
-    node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L);
+    node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L,
+        INITIAL_FINGERPRINT_WAIT, () -> fingerprints.execute(this::refingerprint));
     Duration ttl = servers.registerNode(node);
     LOG.info("client node {} ({}) registered", node.name(), node.id());
     scheduleHeartbeat(ttl);
