@@ -89,6 +89,7 @@ public final class Agent implements AutoCloseable {
             source, pr.number(), pr.action()),
         64, 10_000);
     http = new HttpApi(server, () -> List.copyOf(syncers), webhooks)
+        .withRoutes(new ClientFsApi(server, id -> client == null ? null : client.allocDir(id))::routes)
         .start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
     out.println("    data dir: " + config.dataDir());

@@ -34,11 +34,19 @@ final class HttpApi {
   private final Cluster cluster;
   private final Supplier<List<SourceSyncer>> sources;
   private final WebhookReceiver webhooks;
+  private final List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> extraRoutes =
+      new ArrayList<>();
 
   HttpApi(Cluster cluster, Supplier<List<SourceSyncer>> sources, WebhookReceiver webhooks) {
     this.cluster = cluster;
     this.sources = sources;
     this.webhooks = webhooks;
+  }
+
+  /** Adds routes served beside these (the client's, for one). */
+  HttpApi withRoutes(java.util.function.Consumer<io.javalin.config.RoutesConfig> routes) {
+    extraRoutes.add(routes);
+    return this;
   }
 
   Javalin start(String host, int port) {
@@ -62,6 +70,7 @@ final class HttpApi {
       cfg.routes.get("/v1/caravan/sources", this::sources);
       cfg.routes.post("/v1/webhooks", ctx -> webhook(ctx, null));
       cfg.routes.post("/v1/webhooks/{provider}", ctx -> webhook(ctx, ctx.pathParam("provider")));
+      extraRoutes.forEach(r -> r.accept(cfg.routes));
       cfg.routes.exception(ClusterException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
       cfg.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, String.valueOf(e.getMessage())));

@@ -21,7 +21,10 @@ record ConfigSchema(String driver, Map<String, Kind> keys, Set<String> required)
     STRING,
     INT,
     DURATION,
-    STRING_LIST
+    STRING_LIST,
+    BOOL,
+    /** A map of strings: {@code labels { a = "b" }}, or HCL's list of one such block. */
+    STRING_MAP
   }
 
   /** The errors in {@code config}, sorted by key; empty when it is valid. */
@@ -55,6 +58,8 @@ record ConfigSchema(String driver, Map<String, Kind> keys, Set<String> required)
           value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)
               ? null
               : "must be a list of strings";
+      case BOOL -> value instanceof Boolean ? null : "must be true or false";
+      case STRING_MAP -> asStringMap(value) != null ? null : "must be a map of strings";
     };
   }
 
@@ -68,6 +73,28 @@ record ConfigSchema(String driver, Map<String, Kind> keys, Set<String> required)
     } catch (IllegalArgumentException e) {
       return "must be a duration such as \"10s\": " + e.getMessage();
     }
+  }
+
+  /**
+   * A map of strings as HCL or JSON decoding leaves it: a map, or a list of maps (repeated
+   * blocks) merged in order; numbers and booleans become their text. Null when it is neither.
+   */
+  static Map<String, String> asStringMap(Object value) {
+    List<?> blocks = value instanceof List<?> list ? list : List.of(value == null ? "" : value);
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Object block : blocks) {
+      if (!(block instanceof Map<?, ?> map)) {
+        return null;
+      }
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        Object v = e.getValue();
+        if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+          return null;
+        }
+        out.put(String.valueOf(e.getKey()), String.valueOf(v));
+      }
+    }
+    return out;
   }
 
   /** An integer value as HCL or JSON decoding leaves it (Integer, Long, integral Double). */

@@ -16,7 +16,12 @@ public final class Drivers {
   public static Map<String, TaskDriver> load(DriverOptions options) {
     Map<String, TaskDriver> drivers = new TreeMap<>();
     List<TaskDriver> all =
-        List.of(new MockDriver(), new RawExecDriver(options), new ExecDriver());
+        List.of(
+            new MockDriver(),
+            new RawExecDriver(options),
+            new ExecDriver(),
+            new JavaDriver(),
+            new DockerDriver(options));
     for (TaskDriver driver : all) {
       drivers.put(driver.name(), driver);
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code run_for}: how long the task runs (a Go duration); absent = until stopped
  *   <li>{@code exit_code}: the code it exits with after {@code run_for} (default 0)
  *   <li>{@code start_error}: start fails with this message
+ *   <li>{@code start_error_recoverable}: whether that failure may be retried (default false)
  *   <li>{@code kill_after}: once signalled, how long the task takes to die
  *   <li>{@code stdout_string}, {@code stderr_string}: written once to the logs at start
  * </ul>
@@ -42,6 +43,7 @@ final class MockDriver implements TaskDriver {
               "run_for", ConfigSchema.Kind.DURATION,
               "exit_code", ConfigSchema.Kind.INT,
               "start_error", ConfigSchema.Kind.STRING,
+              "start_error_recoverable", ConfigSchema.Kind.BOOL,
               "kill_after", ConfigSchema.Kind.DURATION,
               "stdout_string", ConfigSchema.Kind.STRING,
               "stderr_string", ConfigSchema.Kind.STRING),
@@ -90,7 +92,8 @@ final class MockDriver implements TaskDriver {
       throw new DriverException(String.join("; ", errors));
     }
     if (c.get("start_error") instanceof String message) {
-      throw new DriverException(message);
+      throw new DriverException(
+          message, Boolean.TRUE.equals(c.get("start_error_recoverable")), null);
     }
     writeLogs(config);
 

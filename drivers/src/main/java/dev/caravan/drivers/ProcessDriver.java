@@ -23,11 +23,32 @@ abstract class ProcessDriver implements TaskDriver {
   private final Map<String, TaskProcess> tasks = new ConcurrentHashMap<>();
 
   ProcessDriver(String name) {
-    this.schema =
+    this(
         new ConfigSchema(
             name,
             Map.of("command", ConfigSchema.Kind.STRING, "args", ConfigSchema.Kind.STRING_LIST),
-            Set.of("command"));
+            Set.of("command")));
+  }
+
+  /** A process driver whose config keys are {@code schema}'s, not command and args. */
+  ProcessDriver(ConfigSchema schema) {
+    this.schema = schema;
+  }
+
+  /**
+   * The command line the task's config names, its executable resolved: {@code command} and
+   * {@code args} unless a subclass reads other keys.
+   *
+   * @throws DriverException when the executable (or what it needs) is not there
+   */
+  List<String> commandLine(TaskConfig config, Map<String, String> env) throws DriverException {
+    List<String> commandLine = new ArrayList<>();
+    String command = (String) config.config().get("command");
+    commandLine.add(resolveCommand(command, env.get("PATH"), config.taskDir()).toString());
+    if (config.config().get("args") instanceof List<?> args) {
+      args.forEach(a -> commandLine.add((String) a));
+    }
+    return commandLine;
   }
 
   /**
@@ -51,12 +72,7 @@ abstract class ProcessDriver implements TaskDriver {
       throw new DriverException(String.join("; ", errors));
     }
     Map<String, String> env = environment(config);
-    List<String> commandLine = new ArrayList<>();
-    String command = (String) config.config().get("command");
-    commandLine.add(resolveCommand(command, env.get("PATH"), config.taskDir()).toString());
-    if (config.config().get("args") instanceof List<?> args) {
-      args.forEach(a -> commandLine.add((String) a));
-    }
+    List<String> commandLine = commandLine(config, env);
 
     TaskProcess process = TaskProcess.start(launch(config, commandLine), env, config);
     tasks.put(config.id(), process);

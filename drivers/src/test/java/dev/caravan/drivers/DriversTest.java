@@ -13,7 +13,7 @@ class DriversTest {
   void loadsEveryDriverByItsName() {
     Map<String, TaskDriver> drivers = Drivers.load(DriverOptions.defaults());
 
-    assertEquals(Set.of("exec", "mock", "raw_exec"), drivers.keySet());
+    assertEquals(Set.of("docker", "exec", "java", "mock", "raw_exec"), drivers.keySet());
     drivers.forEach((name, driver) -> assertEquals(name, driver.name()));
   }
 

@@ -75,6 +75,22 @@ class MockDriverTest {
             () -> driver.start(task("web", Map.of("start_error", "boom"), dir)));
 
     assertEquals("boom", e.getMessage());
+    assertFalse(e.recoverable());
+  }
+
+  @Test
+  void aStartErrorIsRecoverableWhenConfiguredSo() {
+    DriverException e =
+        assertThrows(
+            DriverException.class,
+            () ->
+                driver.start(
+                    task(
+                        "web",
+                        Map.of("start_error", "busy", "start_error_recoverable", true),
+                        dir)));
+
+    assertTrue(e.recoverable());
   }
 
   @Test

@@ -48,19 +48,39 @@ final class AllocRunner {
   private final Map<String, TaskState> states = new ConcurrentHashMap<>();
   private final Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final TaskHandleStore store;
+  private final Map<String, TaskHandleStore.Persisted> restored;
   private volatile boolean stopping;
+  private volatile boolean detached;
 
   AllocRunner(Allocation alloc, Map<String, TaskDriver> drivers, Path allocRoot, Clock clock,
       Consumer<Allocation> reporter) {
+    this(alloc, drivers, allocRoot, clock, reporter, null, Map.of());
+  }
+
+  /**
+   * A runner that persists its tasks' handles in {@code store} (when not null) and first
+   * re-attaches to the tasks {@code restored} names, left running by an earlier client.
+   */
+  AllocRunner(Allocation alloc, Map<String, TaskDriver> drivers, Path allocRoot, Clock clock,
+      Consumer<Allocation> reporter, TaskHandleStore store,
+      Map<String, TaskHandleStore.Persisted> restored) {
     this.alloc = alloc;
     this.drivers = drivers;
     this.allocDir = allocRoot.resolve(alloc.id());
     this.clock = clock;
     this.reporter = reporter;
+    this.store = store;
+    this.restored = new ConcurrentHashMap<>(restored);
   }
 
   Allocation alloc() {
     return alloc;
+  }
+
+  /** The tasks this runner has a driver handle for: started or re-attached, not yet ended. */
+  java.util.Set<String> tasksWithHandles() {
+    return java.util.Set.copyOf(handles.keySet());
   }
 
   void start() {
@@ -70,8 +90,11 @@ final class AllocRunner {
       return;
     }
     for (Task task : group.tasks()) {
-      states.put(task.name(), new TaskState(TaskState.PENDING, false, 0, 0, 0, 0,
-          List.of(event("Received", "Task received by client", 0))));
+      TaskState known = alloc.taskStates().get(task.name());
+      // A task re-attached after a client restart keeps the state the servers last heard.
+      states.put(task.name(), restored.containsKey(task.name()) && known != null ? known
+          : new TaskState(TaskState.PENDING, false, 0, 0, 0, 0,
+              List.of(event("Received", "Task received by client", 0))));
     }
     report();
     for (Task task : group.tasks()) {
@@ -79,6 +102,26 @@ final class AllocRunner {
       t.setDaemon(true);
       t.start();
       threads.add(t);
+    }
+  }
+
+  /**
+   * Lets go of the tasks without stopping them, as if the client were killed: the task threads
+   * end, the tasks keep running and their persisted handles stay for the next client.
+   */
+  void detach() {
+    detached = true;
+    stopping = true;
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -127,25 +170,64 @@ final class AllocRunner {
       finish(task.name(), true, event("Failed Validation", String.join("; ", configErrors), 0));
       return;
     }
-    int restarts = 0;
+    TaskState known = states.get(task.name());
+    int restarts = known == null ? 0 : (int) known.restarts();
     long windowStart = clock.millis();
+    TaskHandle reattached = reattach(task, driver);
+    if (reattached != null && stopping && !detached) {
+      // stop() ran before the handle was known here: stop the re-attached task now.
+      try {
+        driver.stop(reattached, task.killTimeout(), task.killSignal());
+      } catch (DriverException e) {
+        LOG.warn("stopping task {} of allocation {}: {}", task.name(), alloc.id(), e.getMessage());
+      }
+      release(task.name(), driver, reattached);
+      finish(task.name(), false, event("Killed", "Task successfully killed", 0));
+      return;
+    }
     while (!stopping) {
       ExitResult exit;
+      TaskHandle handle = null;
       try {
-        TaskHandle handle = driver.start(taskConfig(task));
-        handles.put(task.name(), handle);
-        update(task.name(), TaskState.RUNNING, false, restarts,
-            event("Started", "Task started by client", 0));
+        if (reattached != null) {
+          handle = reattached;
+          reattached = null;
+          handles.put(task.name(), handle);
+        } else {
+          handle = driver.start(taskConfig(task));
+          handles.put(task.name(), handle);
+          if (stopping) {
+            // stop() ran while the task was starting, before its handle was known.
+            driver.stop(handle, task.killTimeout(), task.killSignal());
+          }
+          persist(task, handle);
+          update(task.name(), TaskState.RUNNING, false, restarts,
+              event("Started", "Task started by client", 0));
+        }
         exit = driver.waitTask(handle).get();
       } catch (DriverException e) {
         exit = new ExitResult(-1, 0, false, e.getMessage());
         appendEvent(task.name(), event("Driver Failure", e.getMessage(), 0));
+        if (!e.recoverable() && !stopping) {
+          finish(task.name(), true, event("Not Restarting", "Error was unrecoverable", 0));
+          return;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        if (!detached) {
+          release(task.name(), driver, handle);
+          if (stopping) {
+            finish(task.name(), false, event("Killed", "Task successfully killed", 0));
+          }
+        }
         return;
       } catch (Exception e) {
         exit = new ExitResult(-1, 0, false, String.valueOf(e.getMessage()));
       }
+      if (detached) {
+        return;
+      }
+      release(task.name(), driver, handle);
       if (stopping) {
         finish(task.name(), false, event("Killed", "Task successfully killed", exit.exitCode()));
         return;
@@ -174,6 +256,57 @@ final class AllocRunner {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  /**
+   * Finds a task an earlier client left running; null when there was none or it is gone (then
+   * the task starts again under its restart policy, with an event saying why).
+   */
+  private TaskHandle reattach(Task task, TaskDriver driver) {
+    TaskHandleStore.Persisted persisted = restored.remove(task.name());
+    if (persisted == null) {
+      return null;
+    }
+    try {
+      TaskHandle handle = driver.recover(persisted.handle());
+      handles.put(task.name(), handle);
+      persist(task, handle);
+      LOG.info("re-attached to task {} of allocation {}", task.name(), alloc.id());
+      return handle;
+    } catch (DriverException | RuntimeException e) {
+      if (store != null) {
+        store.remove(alloc.id(), task.name());
+      }
+      driver.destroy(persisted.handle());
+      appendEvent(task.name(), event("Driver Failure",
+          "cannot re-attach to the task after a client restart: " + e.getMessage(), 0));
+      return null;
+    }
+  }
+
+  private void persist(Task task, TaskHandle handle) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.save(alloc.id(), task.name(), new TaskHandleStore.Persisted(handle,
+          task.killTimeout() == null ? Duration.ofSeconds(5).toNanos() : task.killTimeout().toNanos(),
+          task.killSignal()));
+    } catch (IOException e) {
+      LOG.warn("cannot persist the handle of task {} of allocation {}: {}", task.name(),
+          alloc.id(), e.getMessage());
+    }
+  }
+
+  /** Frees what an ended task left (its container, say) and forgets its handle. */
+  private void release(String task, TaskDriver driver, TaskHandle handle) {
+    if (handle != null) {
+      driver.destroy(handle);
+    }
+    handles.remove(task);
+    if (store != null) {
+      store.remove(alloc.id(), task);
     }
   }
 

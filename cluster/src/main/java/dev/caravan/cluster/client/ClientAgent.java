@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ClientAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientAgent.class);
 
+  /**
+   * How long registration waits for the drivers' first fingerprints: a slower driver (Docker,
+   * loading its client) joins the node when it is done, without holding up the start.
+   */
+  private static final Duration INITIAL_FINGERPRINT_WAIT = Duration.ofMillis(500);
+
   private final ClientConfig config;
   private final Cluster servers;
   private final Map<String, TaskDriver> drivers;
@@ -37,12 +43,17 @@ public final class ClientAgent implements AutoCloseable {
   private final Map<String, AllocRunner> runners = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-heartbeat"));
+  private final ScheduledExecutorService fingerprints =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-fingerprint"));
   private final ScheduledExecutorService reporter =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-alloc-updates"));
   private final Map<String, Allocation> pendingUpdates = new ConcurrentHashMap<>();
+  private final TaskHandleStore handleStore;
+  /** Tasks an earlier client left running, by allocation; claimed by the first reconcile. */
+  private Map<String, Map<String, TaskHandleStore.Persisted>> restored = Map.of();
   private volatile boolean closed;
   private Thread watcher;
-  private Node node;
+  private volatile Node node;
 
   public ClientAgent(ClientConfig config, Cluster servers, Map<String, TaskDriver> drivers,
       Clock clock) {
@@ -50,14 +61,19 @@ public final class ClientAgent implements AutoCloseable {
     this.servers = servers;
     this.drivers = Map.copyOf(drivers);
     this.clock = clock;
+    this.handleStore = new TaskHandleStore(config.dataDir().resolve("state").resolve("allocs"));
   }
 
   /** Fingerprints, registers and starts watching; returns once the node is registered. */
   public synchronized void start() throws IOException, ClusterException {
-    node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L);
+    restored = new ConcurrentHashMap<>(handleStore.load());
+    node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L,
+        INITIAL_FINGERPRINT_WAIT, () -> fingerprints.execute(this::refingerprint));
     Duration ttl = servers.registerNode(node);
     LOG.info("client node {} ({}) registered", node.name(), node.id());
     scheduleHeartbeat(ttl);
+    long every = config.fingerprintInterval().toMillis();
+    fingerprints.scheduleWithFixedDelay(this::refingerprint, every, every, TimeUnit.MILLISECONDS);
     reporter.scheduleWithFixedDelay(this::flushUpdates, 50, 50, TimeUnit.MILLISECONDS);
     watcher = daemon(this::watchAllocations, "client-alloc-watcher");
     watcher.start();
@@ -65,6 +81,43 @@ public final class ClientAgent implements AutoCloseable {
 
   public String nodeId() {
     return node.id();
+  }
+
+  /** The tasks of an allocation this client holds a driver handle for (running ones). */
+  Set<String> runningTasks(String allocId) {
+    AllocRunner runner = runners.get(allocId);
+    return runner == null ? Set.of() : runner.tasksWithHandles();
+  }
+
+  /** The node as this client last registered it. */
+  public Node node() {
+    return node;
+  }
+
+  /** The directory of an allocation on this client: {@code alloc/logs/} holds its task logs. */
+  public Path allocDir(String allocId) {
+    return allocRoot().resolve(allocId);
+  }
+
+  /**
+   * Fingerprints the drivers again and re-registers the node when what it found changed (a
+   * driver turned healthy or unhealthy, a version changed), so the servers place accordingly.
+   */
+  void refingerprint() {
+    if (closed) {
+      return;
+    }
+    try {
+      Node next = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L);
+      if (Fingerprinter.sameFindings(node, next)) {
+        return;
+      }
+      servers.registerNode(next);
+      node = next;
+      LOG.info("client node {}: drivers or attributes changed, node updated", next.id());
+    } catch (IOException | ClusterException | RuntimeException e) {
+      LOG.warn("re-fingerprinting: {}", e.getMessage());
+    }
   }
 
   private void scheduleHeartbeat(Duration ttl) {
@@ -100,6 +153,7 @@ public final class ClientAgent implements AutoCloseable {
         ClusterState state = servers.awaitIndex(index, Duration.ofSeconds(5));
         index = state.index();
         reconcile(state.allocsByNode(node.id()));
+        stopLeftovers();
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -121,7 +175,9 @@ public final class ClientAgent implements AutoCloseable {
           stopAsync(runner);
         }
       } else if (runner == null && !a.isClientTerminal()) {
-        AllocRunner r = new AllocRunner(a, drivers, allocRoot(), clock, this::queueUpdate);
+        Map<String, TaskHandleStore.Persisted> left = restored.remove(a.id());
+        AllocRunner r = new AllocRunner(a, drivers, allocRoot(), clock, this::queueUpdate,
+            handleStore, left == null ? Map.of() : left);
         runners.put(a.id(), r);
         r.start();
       }
@@ -131,6 +187,32 @@ public final class ClientAgent implements AutoCloseable {
         stopAsync(runners.remove(id));
       }
     }
+  }
+
+  /**
+   * Stops the tasks an earlier client left running whose allocations the servers no longer
+   * want here (stopped, gone, or finished while no client ran).
+   */
+  private void stopLeftovers() {
+    if (restored.isEmpty()) {
+      return;
+    }
+    Map<String, Map<String, TaskHandleStore.Persisted>> left = restored;
+    restored = Map.of();
+    left.forEach((allocId, tasks) -> tasks.forEach((task, p) -> daemon(() -> {
+      TaskDriver driver = drivers.get(p.handle().driver());
+      if (driver != null) {
+        try {
+          driver.stop(driver.recover(p.handle()), p.killTimeout(), p.killSignal());
+        } catch (Exception e) {
+          LOG.info("task {} of allocation {} left by an earlier client: {}", task, allocId,
+              e.getMessage());
+        }
+        driver.destroy(p.handle());
+      }
+      handleStore.remove(allocId, task);
+      LOG.info("stopped task {} of allocation {}: no longer wanted here", task, allocId);
+    }, "stop-leftover-" + task).start()));
   }
 
   private void stopAsync(AllocRunner runner) {
@@ -169,10 +251,28 @@ public final class ClientAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes this agent but leaves its tasks running, as if its process were killed: a client
+   * started later on the same data dir re-attaches to them.
+   */
+  public void closeLeavingTasksRunning() {
+    closed = true;
+    heartbeats.shutdownNow();
+    fingerprints.shutdownNow();
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+    reporter.shutdownNow();
+    for (AllocRunner r : runners.values()) {
+      r.detach();
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
     heartbeats.shutdownNow();
+    fingerprints.shutdownNow();
     if (watcher != null) {
       watcher.interrupt();
     }

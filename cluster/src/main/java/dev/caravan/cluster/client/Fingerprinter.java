@@ -10,7 +10,14 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -24,6 +31,18 @@ final class Fingerprinter {
 
   static Node fingerprint(ClientConfig config, Map<String, TaskDriver> drivers, long nowNanos)
       throws IOException {
+    return fingerprint(config, drivers, nowNanos, null, null);
+  }
+
+  /**
+   * Describes the node, waiting at most {@code wait} (null: as long as it takes) for the
+   * drivers' fingerprints, which run in parallel. A driver not done by then is listed as
+   * undetected ("fingerprinting"), and {@code whenLate} runs once it is done, so the caller can
+   * fingerprint again and update the node, as Nomad's client detects drivers in the background.
+   */
+  static Node fingerprint(ClientConfig config, Map<String, TaskDriver> drivers, long nowNanos,
+      Duration wait, Runnable whenLate) throws IOException {
+    Map<String, Fingerprint> found = fingerprintDrivers(drivers, wait, whenLate);
     String id = uniqueId(config.dataDir());
     int cores = Runtime.getRuntime().availableProcessors();
     int mhz = cores * cpuMhzPerCore();
@@ -46,7 +65,7 @@ final class Fingerprinter {
 
     Map<String, DriverInfo> driverInfo = new TreeMap<>();
     for (TaskDriver d : drivers.values()) {
-      Fingerprint fp = d.fingerprint();
+      Fingerprint fp = found.get(d.name());
       driverInfo.put(d.name(), new DriverInfo(fp.detected(), fp.healthy(), fp.healthDescription(),
           fp.attributes(), nowNanos));
       if (fp.detected()) {
@@ -67,6 +86,61 @@ final class Fingerprinter {
         .nodeResources(new NodeResources(mhz, cores, (int) memMb, (int) Math.min(diskMb, Integer.MAX_VALUE)))
         .drivers(driverInfo)
         .build();
+  }
+
+  private static Map<String, Fingerprint> fingerprintDrivers(Map<String, TaskDriver> drivers,
+      Duration wait, Runnable whenLate) {
+    Map<String, CompletableFuture<Fingerprint>> running = new TreeMap<>();
+    for (TaskDriver d : drivers.values()) {
+      CompletableFuture<Fingerprint> fp = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        try {
+          fp.complete(d.fingerprint());
+        } catch (RuntimeException e) {
+          fp.complete(Fingerprint.undetected("fingerprint failed: " + e.getMessage()));
+        }
+      }, "fingerprint-" + d.name());
+      t.setDaemon(true);
+      t.start();
+      running.put(d.name(), fp);
+    }
+    long deadline = wait == null ? Long.MAX_VALUE : System.nanoTime() + wait.toNanos();
+    Map<String, Fingerprint> out = new TreeMap<>();
+    List<CompletableFuture<Fingerprint>> late = new ArrayList<>();
+    for (Map.Entry<String, CompletableFuture<Fingerprint>> e : running.entrySet()) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        out.put(e.getKey(), wait == null ? e.getValue().get()
+            : e.getValue().get(left, TimeUnit.NANOSECONDS));
+      } catch (TimeoutException pending) {
+        out.put(e.getKey(), new Fingerprint(false, false, "fingerprinting", Map.of()));
+        late.add(e.getValue());
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        out.put(e.getKey(), Fingerprint.undetected("fingerprint interrupted"));
+      } catch (ExecutionException ee) {
+        out.put(e.getKey(), Fingerprint.undetected("fingerprint failed: " + ee.getMessage()));
+      }
+    }
+    if (!late.isEmpty() && whenLate != null) {
+      CompletableFuture.allOf(late.toArray(CompletableFuture[]::new)).thenRun(whenLate);
+    }
+    return out;
+  }
+
+  /**
+   * True when two fingerprints found the same: attributes, and each driver's detection, health
+   * and attributes (the times they were taken aside).
+   */
+  static boolean sameFindings(Node a, Node b) {
+    return a.attributes().equals(b.attributes()) && findings(a).equals(findings(b));
+  }
+
+  private static Map<String, DriverInfo> findings(Node n) {
+    Map<String, DriverInfo> out = new TreeMap<>();
+    n.drivers().forEach((name, d) -> out.put(name,
+        new DriverInfo(d.detected(), d.healthy(), d.healthDescription(), d.attributes(), 0)));
+    return out;
   }
 
   /** The node id, made once and kept in the data dir so restarts keep their identity. */
