@@ -362,12 +362,16 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private long proposeDeploymentUpdate(String id, DeploymentCommandSource source)
       throws ClusterException {
     for (int attempt = 0; ; attempt++) {
-      ClusterState s = state();
-      Command c = source.command(s);
-      long before = s.deployment(id).map(d -> d.modifyIndex()).orElse(0L);
+      Command c = source.command(state());
+      String wanted = ((Command.DeploymentUpdate) c).deployment().status();
       long index = propose(c);
-      long after = state().deployment(id).map(d -> d.modifyIndex()).orElse(0L);
-      if (after != before || attempt >= 10) {
+      // not applied when the watcher wrote the deployment first (check-and-set): try again
+      boolean applied = state().deployment(id)
+          .map(d -> d.modifyIndex() >= index && wanted.equals(d.status())).orElse(false);
+      if (applied || attempt >= 20) {
+        if (!applied) {
+          throw ClusterException.conflict("deployment " + id + " kept changing; try again");
+        }
         return index;
       }
     }
