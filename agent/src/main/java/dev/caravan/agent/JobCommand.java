@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code caravan job ...}: status, validate, run -output. */
 @Command(name = "job", description = "Interact with jobs.",
-    subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class})
+    subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class,
+        JobHistoryCommand.class, JobRevertCommand.class})
 final class JobCommand {
   private static final ObjectMapper JSON = NomadJson.mapper();
 
@@ -133,6 +134,8 @@ final class JobCommand {
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "-output", description = "Print the job's API JSON instead of submitting it.") boolean output;
+    @Option(names = "-address", paramLabel = "ADDR") String address;
+    @Option(names = "-detach", description = "Submit and return without following the deployment.") boolean detach;
     @Parameters(arity = "1", paramLabel = "FILE") Path file;
 
     @Override
@@ -145,7 +148,7 @@ final class JobCommand {
         return 1;
       }
       if (!output) {
-        throw new Main.CliException("job run: submitting is not supported yet; use -output, or commit the file to a synced repository");
+        return JobRunSubmit.submit(address(address), job, detach, spec.commandLine().getOut());
       }
       spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter()
           .writeValueAsString(Map.of("Job", job)));
