@@ -41,7 +41,7 @@ final class JobDecoder {
   /** Nomad blocks Caravan's jobspec does not decode yet: refused rather than dropped. */
   private static final Set<String> UPDATE_KEYS = Set.of("max_parallel", "health_check",
       "min_healthy_time", "healthy_deadline", "progress_deadline", "auto_revert", "auto_promote",
-      "canary", "stagger");
+      "canary", "stagger", "revert_skips_canary");
   private static final Set<String> CONSTRAINT_KEYS = Set.of("attribute", "operator", "value");
   private static final Set<String> PERIODIC_KEYS = Set.of("cron", "crons", "prohibit_overlap",
       "time_zone", "enabled");
@@ -67,6 +67,8 @@ final class JobDecoder {
   private final Map<String, String> vars;
   private final List<JobspecError> errors = new ArrayList<>();
   private final java.util.Set<String> undefinedVariables = new java.util.TreeSet<>();
+  /** The job-level update block: a group's update block overrides only the fields it names. */
+  private UpdateStrategy jobUpdate;
 
   JobDecoder(String file, Map<String, HclScanner.Pos> positions, HclScanner.Pos jobPos,
       Map<String, String> vars) {
@@ -119,7 +121,7 @@ final class JobDecoder {
     ifPresent(body, "all_at_once", path, v -> b.allAtOnce(bool(v, path + ".all_at_once")));
     ifPresent(body, "datacenters", path, v -> b.datacenters(strings(v, path + ".datacenters")));
     ifPresent(body, "meta", path, v -> b.meta(stringMap(v, path + ".meta")));
-    ifPresent(body, "update", path, v -> b.update(update(v, path + ".update")));
+    ifPresent(body, "update", path, v -> b.update(jobUpdate = update(v, path + ".update")));
     ifPresent(body, "constraint", path, v -> b.constraints(constraints(v, path + ".constraint")));
     ifPresent(body, "periodic", path, v -> b.periodic(periodic(v, path + ".periodic")));
     ifPresent(body, "parameterized", path,
@@ -184,7 +186,7 @@ final class JobDecoder {
   private UpdateStrategy update(Object v, String path) {
     Map<String, Object> body = block(v, path);
     checkKeys(body, UPDATE_KEYS, path, "update");
-    UpdateStrategy d = UpdateStrategy.defaults();
+    UpdateStrategy d = jobUpdate != null ? jobUpdate : UpdateStrategy.defaults();
     return new UpdateStrategy(
         body.containsKey("stagger") ? duration(body.get("stagger"), path + ".stagger") : d.stagger(),
         body.containsKey("max_parallel") ? integer(body.get("max_parallel"), path + ".max_parallel") : d.maxParallel(),
@@ -195,7 +197,9 @@ final class JobDecoder {
         body.containsKey("auto_revert") ? bool(body.get("auto_revert"), path + ".auto_revert") : d.autoRevert(),
         body.containsKey("auto_promote") ? bool(body.get("auto_promote"), path + ".auto_promote") : d.autoPromote(),
         body.containsKey("canary") ? integer(body.get("canary"), path + ".canary") : d.canary(),
-        d.revertSkipsCanary());
+        body.containsKey("revert_skips_canary")
+            ? bool(body.get("revert_skips_canary"), path + ".revert_skips_canary")
+            : d.revertSkipsCanary());
   }
 
   private List<Constraint> constraints(Object v, String path) {
