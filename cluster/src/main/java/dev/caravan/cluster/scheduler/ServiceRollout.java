@@ -175,9 +175,10 @@ final class ServiceRollout {
           } else {
             unpromotedCanaries.add(a);
           }
-        } else if (failedOrLost && isNew && current != null
-            && current.id().equals(a.deploymentId())) {
-          // the deployment judges it (unhealthy): no replacement of a failing new version
+        } else if (Allocation.CLIENT_FAILED.equals(a.clientStatus()) && isNew
+            && current != null && current.id().equals(a.deploymentId())) {
+          // the deployment judges it (unhealthy): no replacement of a failing new version;
+          // a lost one (its node went down) is replaced below like any other
           slots.computeIfAbsent(i, k -> new ArrayList<>()).add(a);
         } else if (failedOrLost) {
           stops.add(GenericScheduler.stop(a, "alloc was rescheduled because it failed"));
