@@ -69,7 +69,16 @@ public final class DeploymentRequests {
   public static Command pause(ClusterState s, String id, boolean pause, String evalId, long now)
       throws ClusterException {
     Deployment d = active(s, id, pause ? "pause" : "resume");
-    Deployment next = d.toBuilder()
+    Map<String, DeploymentState> groups = new java.util.LinkedHashMap<>(d.taskGroups());
+    if (!pause) {
+      // time spent paused does not count against the progress deadline
+      groups.replaceAll((name, g) -> g.progressDeadline() == null || g.progressDeadline().isZero()
+          ? g : new DeploymentState(g.autoRevert(), g.autoPromote(), g.progressDeadline(),
+              now + g.progressDeadline().toNanos(), g.promoted(), g.placedCanaries(),
+              g.desiredCanaries(), g.desiredTotal(), g.placedAllocs(), g.healthyAllocs(),
+              g.unhealthyAllocs()));
+    }
+    Deployment next = d.toBuilder().taskGroups(groups)
         .status(pause ? Deployment.STATUS_PAUSED : Deployment.STATUS_RUNNING)
         .statusDescription(pause ? Deployment.DESCRIPTION_PAUSED
             : Deployment.DESCRIPTION_RUNNING).build();
