@@ -131,15 +131,25 @@ public final class DeploymentRolloutBench {
         }
         Collections.sort(latencies);
         Collections.sort(reportLag);
+        // one Raft write (propose, commit with fsync, apply) on this machine right now
+        List<Long> raftWrites = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          long t0 = System.nanoTime();
+          server.registerNode(dev.caravan.cluster.structs.Node.builder().id("probe")
+              .name("probe").datacenter("none").build());
+          raftWrites.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        Collections.sort(raftWrites);
         return String.format("{\"benchmark\":\"deployment-rollout\",\"allocs\":%d,"
                 + "\"max_parallel\":%d,\"min_healthy_time_ms\":0,\"batches\":%d,"
                 + "\"rollout_ms\":%d,\"task_start_ms\":%d,\"overhead_ms\":%d,"
                 + "\"healthy_to_decision_ms\":{\"n\":%d,\"p50\":%d,\"p90\":%d,\"max\":%d},"
-                + "\"client_report_ms\":{\"p50\":%d,\"p90\":%d},\"start_wall_ns\":%d}",
+                + "\"client_report_ms\":{\"p50\":%d,\"p90\":%d},"
+                + "\"raft_write_ms\":{\"p50\":%d,\"p90\":%d},\"start_wall_ns\":%d}",
             count, maxParallel, slowestPerBatch.size(), totalMs, taskStartMs,
             totalMs - taskStartMs, latencies.size(), pct(latencies, 50), pct(latencies, 90),
             latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1), pct(reportLag, 50),
-            pct(reportLag, 90), startWallNanos);
+            pct(reportLag, 90), pct(raftWrites, 50), pct(raftWrites, 90), startWallNanos);
       } finally {
         client.close();
       }
