@@ -106,6 +106,44 @@ class DeploymentCliEndToEndTest {
     }
   }
 
+  @Test
+  void jobRunFollowsAFailingRolloutToItsEndWithExitCode2() throws Exception {
+    int http = freePort();
+    Path config = tmp.resolve("agent.hcl");
+    Files.writeString(config, """
+        data_dir  = "%s"
+        bind_addr = "127.0.0.1"
+        ports {
+          http = %d
+          rpc  = %d
+        }
+        """.formatted(tmp.resolve("data"), http, freePort()));
+    AgentConfig cfg = AgentConfigParser.parse(config, AgentConfig.dev(null));
+    String addr = "http://127.0.0.1:" + http;
+    try (Agent agent = Agent.start(cfg, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), null)) {
+      Path file = tmp.resolve("web.hcl");
+      Files.writeString(file, webJob("v0", 0));
+      assertEquals(0, cli("job", "run", "-address", addr, file.toString()).code);
+
+      // the task exits at once and restarts only after 15 s: unhealthy at the healthy deadline
+      Files.writeString(file, webJob("v1", 0)
+          .replace("healthy_deadline = \"1m\"", "healthy_deadline = \"2s\"")
+          .replace("driver = \"mock\"", """
+          driver = "mock"
+                config {
+                  run_for   = "10ms"
+                  exit_code = 1
+                }"""));
+      Cli run = cli("job", "run", "-address", addr, file.toString());
+
+      assertEquals(2, run.code, run.out + run.err);
+      assertTrue(run.out.contains("failed: Failed due to unhealthy allocations"), run.out);
+      assertTrue(run.out.lines().anyMatch(l -> l.startsWith("web ")), "plain progress lines: "
+          + run.out);
+    }
+  }
+
   private static String webJob(String marker, int canary) {
     return """
         job "web" {
