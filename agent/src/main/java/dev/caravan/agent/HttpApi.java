@@ -58,7 +58,6 @@ final class HttpApi {
       cfg.routes.post("/v1/job/{id}", this::registerJob);
       cfg.routes.delete("/v1/job/{id}", this::deregisterJob);
       cfg.routes.get("/v1/job/{id}/allocations", this::jobAllocations);
-      cfg.routes.get("/v1/job/{id}/versions", this::jobVersions);
       new PeriodicApi(cluster).register(cfg.routes);
       cfg.routes.get("/v1/allocations", this::allocations);
       cfg.routes.get("/v1/allocation/{id}", this::allocation);
@@ -68,6 +67,7 @@ final class HttpApi {
       cfg.routes.get("/v1/status/leader", ctx -> json(ctx, cluster.leaderAddress()));
       cfg.routes.get("/v1/status/peers", ctx -> json(ctx, cluster.peers()));
       cfg.routes.get("/v1/caravan/sources", this::sources);
+      new DeploymentApi(cluster).register(cfg.routes);
       cfg.routes.post("/v1/webhooks", ctx -> webhook(ctx, null));
       cfg.routes.post("/v1/webhooks/{provider}", ctx -> webhook(ctx, ctx.pathParam("provider")));
       extraRoutes.forEach(r -> r.accept(cfg.routes));
@@ -140,15 +140,6 @@ final class HttpApi {
     ClusterState s = blocking(ctx);
     json(ctx, s.job(namespace(ctx), ctx.pathParam("id"))
         .orElseThrow(() -> new ApiException(404, "job not found: " + ctx.pathParam("id"))));
-  }
-
-  private void jobVersions(Context ctx) throws Exception {
-    ClusterState s = blocking(ctx);
-    List<Job> versions = s.jobVersions(namespace(ctx), ctx.pathParam("id"));
-    if (versions.isEmpty()) {
-      throw new ApiException(404, "job not found: " + ctx.pathParam("id"));
-    }
-    json(ctx, Map.of("Versions", versions, "Diffs", List.of()));
   }
 
   private void registerJob(Context ctx) throws Exception {

@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code caravan job ...}: status, validate, run -output. */
 @Command(name = "job", description = "Interact with jobs.",
     subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class,
-        PeriodicCommand.class, DispatchCommand.class})
+        PeriodicCommand.class, DispatchCommand.class, JobHistoryCommand.class,
+        JobRevertCommand.class})
 final class JobCommand {
   private static final ObjectMapper JSON = NomadJson.mapper();
 
@@ -186,6 +187,8 @@ final class JobCommand {
     @Spec CommandSpec spec;
     @Option(names = "-output", description = "Print the job's API JSON instead of submitting it.") boolean output;
     @picocli.CommandLine.Mixin VariableOptions variables = new VariableOptions();
+    @Option(names = "-address", paramLabel = "ADDR") String address;
+    @Option(names = "-detach", description = "Submit and return without following the deployment.") boolean detach;
     @Parameters(arity = "1", paramLabel = "FILE") Path file;
 
     @Override
@@ -206,7 +209,7 @@ final class JobCommand {
         throw new Main.CliException(file + ": cannot read: " + e.getMessage());
       }
       if (!output) {
-        throw new Main.CliException("job run: submitting is not supported yet; use -output, or commit the file to a synced repository");
+        return JobRunSubmit.submit(address(address), job, detach, spec.commandLine().getOut());
       }
       spec.commandLine().getOut().println(JobJson.toApiJson(job));
       return 0;

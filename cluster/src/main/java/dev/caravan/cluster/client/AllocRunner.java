@@ -49,6 +49,7 @@ final class AllocRunner {
   private final Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private final TaskHandleStore store;
+  private final AllocHealthWatcher health;
   private final Map<String, TaskHandleStore.Persisted> restored;
   private volatile boolean stopping;
   private volatile boolean detached;
@@ -57,6 +58,7 @@ final class AllocRunner {
       Consumer<Allocation> reporter) {
     this(alloc, drivers, allocRoot, clock, reporter, null, Map.of());
   }
+    this.health = new AllocHealthWatcher(alloc, clock, this::report);
 
   /**
    * A runner that persists its tasks' handles in {@code store} (when not null) and first
@@ -97,6 +99,7 @@ final class AllocRunner {
               List.of(event("Received", "Task received by client", 0))));
     }
     report();
+    health.start();
     for (Task task : group.tasks()) {
       Thread t = new Thread(() -> runTask(group, task), "task-" + alloc.name() + "-" + task.name());
       t.setDaemon(true);
@@ -128,6 +131,7 @@ final class AllocRunner {
   /** Stops every task (kill signal, then kill after the task's kill timeout) and waits. */
   void stop() {
     stopping = true;
+    health.stop();
     TaskGroup group = alloc.job().group(alloc.taskGroup());
     for (Map.Entry<String, TaskHandle> e : handles.entrySet()) {
       Task task = group == null ? null : group.task(e.getKey());
@@ -420,7 +424,9 @@ final class AllocRunner {
   private synchronized void report() {
     Map<String, TaskState> snapshot = new LinkedHashMap<>(states);
     String status = clientStatus(snapshot);
+    health.taskStatesChanged(snapshot);
     reporter.accept(alloc.toBuilder().clientStatus(status).taskStates(snapshot)
+        .deploymentStatus(health.status())
         .clientDescription(switch (status) {
           case Allocation.CLIENT_RUNNING -> "Tasks are running";
           case Allocation.CLIENT_COMPLETE -> "All tasks have completed";

@@ -3,6 +3,7 @@ package dev.caravan.cluster.scheduler;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.AllocMetric;
 import dev.caravan.cluster.structs.AllocatedResources;
+import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DriverInfo;
 import dev.caravan.cluster.structs.Evaluation;
@@ -89,7 +90,17 @@ public final class GenericScheduler implements Scheduler {
       for (Allocation a : live) {
         stops.add(stop(a, "alloc not needed as job is stopped"));
       }
-      return new Plan(eval.id(), job, List.of(), stops, null, null, null, false);
+      List<Deployment> cancel = new ArrayList<>();
+      for (Deployment d : state.deploymentsByJob(eval.namespace(), eval.jobId())) {
+        if (d.isActive()) {
+          cancel.add(d.toBuilder().status(Deployment.STATUS_CANCELLED)
+              .statusDescription(Deployment.DESCRIPTION_STOPPED_JOB).build());
+        }
+      }
+      return new Plan(eval.id(), job, List.of(), stops, null, null, null, false, cancel);
+    }
+    if (Job.TYPE_SERVICE.equals(job.type())) {
+      return ServiceRollout.plan(state, eval, job, live, ids, now);
     }
     Usage usage = Usage.of(state);
     for (Allocation a : live) {
@@ -126,7 +137,7 @@ public final class GenericScheduler implements Scheduler {
           toPlace.add(i);
           kept.put(i, a);
         } else if (a.jobVersion() != job.version() && !a.isClientTerminal()
-            && sameGroupIgnoringCount(a.job(), group)) {
+            && UpdateClassifier.inPlace(a.job(), group)) {
           placements.add(a.toBuilder().job(job).evalId(eval.id()).build());
           kept.put(i, a);
           inPlace++;
@@ -183,17 +194,7 @@ public final class GenericScheduler implements Scheduler {
     return new Plan(eval.id(), job, placements, stops, null, failed, desired, job.allAtOnce());
   }
 
-  /** True when only the count differs: the allocation can move to the new version in place. */
-  static boolean sameGroupIgnoringCount(Job old, TaskGroup group) {
-    if (old == null) {
-      return false;
-    }
-    TaskGroup before = old.group(group.name());
-    return before != null && before.toBuilder().count(0).build()
-        .equals(group.toBuilder().count(0).build());
-  }
-
-  private static Allocation stop(Allocation a, String why) {
+  static Allocation stop(Allocation a, String why) {
     return a.toBuilder().desiredStatus(Allocation.DESIRED_STOP).desiredDescription(why).build();
   }
 
@@ -237,11 +238,11 @@ public final class GenericScheduler implements Scheduler {
     return false;
   }
 
-  private record Selection(Node node, int evaluated, Map<String, Integer> filtered,
+  record Selection(Node node, int evaluated, Map<String, Integer> filtered,
       Map<String, Integer> exhausted) {}
 
   /** Feasibility then bin packing: the feasible node that would be fullest after placing. */
-  private static Selection select(List<Node> nodes, Job job, TaskGroup group, Usage usage) {
+  static Selection select(List<Node> nodes, Job job, TaskGroup group, Usage usage) {
     AllocatedResources ask = ask(group);
     Map<String, Integer> filtered = new TreeMap<>();
     Map<String, Integer> exhausted = new TreeMap<>();

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param failedGroupAllocs per task group, why placements failed
  * @param desiredUpdates per task group, what the scheduler decided (for the plan API)
  * @param allAtOnce when true the applier commits all or nothing
+ * @param deploymentUpdates status changes of other deployments (a newer version cancels them)
  */
 public record Plan(
     String evalId,
@@ -32,9 +33,19 @@ public record Plan(
     Deployment deployment,
     Map<String, AllocMetric> failedGroupAllocs,
     Map<String, DesiredUpdates> desiredUpdates,
-    boolean allAtOnce) {
+    boolean allAtOnce,
+    List<Deployment> deploymentUpdates) {
+
+  /** A plan that changes no other deployment. */
+  public Plan(String evalId, Job job, List<Allocation> placements, List<Allocation> stops,
+      Deployment deployment, Map<String, AllocMetric> failedGroupAllocs,
+      Map<String, DesiredUpdates> desiredUpdates, boolean allAtOnce) {
+    this(evalId, job, placements, stops, deployment, failedGroupAllocs, desiredUpdates,
+        allAtOnce, List.of());
+  }
 
   public Plan {
+    deploymentUpdates = deploymentUpdates == null ? List.of() : List.copyOf(deploymentUpdates);
     placements = placements == null ? List.of() : List.copyOf(placements);
     stops = stops == null ? List.of() : List.copyOf(stops);
     failedGroupAllocs = failedGroupAllocs == null ? Map.of() : Map.copyOf(failedGroupAllocs);
@@ -43,7 +54,8 @@ public record Plan(
 
   /** True when nothing would change. */
   public boolean isNoOp() {
-    return placements.isEmpty() && stops.isEmpty() && deployment == null;
+    return placements.isEmpty() && stops.isEmpty() && deployment == null
+        && deploymentUpdates.isEmpty();
   }
 
   /** Nomad's per-group counts of the scheduler's decisions, as the plan API shows them. */

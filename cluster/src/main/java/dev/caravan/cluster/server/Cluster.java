@@ -119,6 +119,33 @@ public interface Cluster {
   record JobDispatchResult(String dispatchedJobId, String evalId, long evalCreateIndex,
       long jobCreateIndex, long index) {}
 
+  // ---- deployments (defaults so that other implementations need not know them) ----
+
+  /** Promotes the canaries of every group ({@code all}) or of the named groups; returns the index. */
+  default long promoteDeployment(String deploymentId, boolean all, List<String> groups)
+      throws ClusterException {
+    throw new ClusterException(501, "deployments are not supported here");
+  }
+
+  /** Pauses ({@code pause}) or resumes a deployment; returns the index. */
+  default long pauseDeployment(String deploymentId, boolean pause) throws ClusterException {
+    throw new ClusterException(501, "deployments are not supported here");
+  }
+
+  /** Marks a deployment failed (auto-reverting when its groups say so); returns the index. */
+  default long failDeployment(String deploymentId) throws ClusterException {
+    throw new ClusterException(501, "deployments are not supported here");
+  }
+
+  /**
+   * Registers a kept older version of a job as its newest version; with
+   * {@code enforcePriorVersion} the current version must be that one.
+   */
+  default JobRegisterResult revertJob(String namespace, String jobId, long version,
+      Long enforcePriorVersion) throws ClusterException {
+    throw new ClusterException(501, "job revert is not supported here");
+  }
+
   /** Registers a job version; {@code enforceIndex} makes it check-and-set on the modify index. */
   record JobRegisterRequest(Job job, boolean enforceIndex, long jobModifyIndex) {}
 

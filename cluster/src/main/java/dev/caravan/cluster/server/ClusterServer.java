@@ -1,5 +1,7 @@
 package dev.caravan.cluster.server;
 
+import dev.caravan.cluster.deploy.DeploymentRequests;
+import dev.caravan.cluster.deploy.DeploymentWatcher;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
 import dev.caravan.cluster.scheduler.GenericScheduler;
@@ -76,6 +78,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private final RaftServer raft;
   private final RaftClient client;
   private final EvalBroker broker = new EvalBroker();
+  private final DeploymentWatcher deploymentWatcher;
   private final Map<String, Long> heartbeatDeadlines = new ConcurrentHashMap<>();
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService leadershipEvents = Executors.newSingleThreadExecutor(
@@ -92,6 +95,17 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     this.cfg = cfg;
     this.clock = cfg.clock();
     this.heartbeatTtl = heartbeatTtl;
+    this.deploymentWatcher = new DeploymentWatcher(new DeploymentWatcher.Port() {
+      @Override public ClusterState awaitIndex(long min, Duration wait) throws InterruptedException {
+        return ClusterServer.this.awaitIndex(min, wait);
+      }
+      @Override public void propose(Command c) throws ClusterException {
+        ClusterServer.this.propose(c);
+      }
+      @Override public boolean isLeader() {
+        return leader && !closed;
+      }
+    }, clock, ClusterServer::newId);
     this.selfId = peerId(cfg.raftAddress());
     List<RaftPeer> peers = new ArrayList<>();
     for (String addr : cfg.peerAddresses()) {
@@ -274,6 +288,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     if (!errors.isEmpty()) {
       throw ClusterException.badRequest(errors.stream().map(Object::toString)
           .collect(Collectors.joining("; ")));
+    }
+    List<String> updateErrors = DeploymentRequests.validateUpdate(job);
+    if (!updateErrors.isEmpty()) {
+      throw ClusterException.badRequest(String.join("; ", updateErrors));
     }
     if (request.enforceIndex() && leader) {
       // a follower's image may lag: there only the re-check inside apply decides
@@ -546,6 +564,64 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
   }
 
+  // ---- deployments ----
+
+  @Override
+  public long promoteDeployment(String id, boolean all, List<String> groups)
+      throws ClusterException {
+    return propose(DeploymentRequests.promote(state(), id, all, groups, newId(), now()));
+  }
+
+  @Override
+  public long pauseDeployment(String id, boolean pause) throws ClusterException {
+    return proposeDeploymentUpdate(id,
+        s -> DeploymentRequests.pause(s, id, pause, newId(), now()));
+  }
+
+  @Override
+  public long failDeployment(String id) throws ClusterException {
+    return proposeDeploymentUpdate(id, s -> DeploymentRequests.fail(s, id, newId(), now()));
+  }
+
+  /** Deployment updates are check-and-set on the modify index: retry on a fresher image. */
+  private long proposeDeploymentUpdate(String id, DeploymentCommandSource source)
+      throws ClusterException {
+    for (int attempt = 0; ; attempt++) {
+      Command c = source.command(state());
+      String wanted = ((Command.DeploymentUpdate) c).deployment().status();
+      long index = propose(c);
+      // not applied when the watcher wrote the deployment first (check-and-set): try again
+      boolean applied = state().deployment(id)
+          .map(d -> d.modifyIndex() >= index && wanted.equals(d.status())).orElse(false);
+      if (applied || attempt >= 20) {
+        if (!applied) {
+          throw ClusterException.conflict("deployment " + id + " kept changing; try again");
+        }
+        return index;
+      }
+    }
+  }
+
+  private interface DeploymentCommandSource {
+    Command command(ClusterState s) throws ClusterException;
+  }
+
+  @Override
+  public JobRegisterResult revertJob(String namespace, String jobId, long version,
+      Long enforcePriorVersion) throws ClusterException {
+    String ns = namespace == null ? "default" : namespace;
+    Command.JobRegister c = DeploymentRequests.revert(state(), ns, jobId, version,
+        enforcePriorVersion, newId(), now());
+    long index = propose(c);
+    ClusterState s = state();
+    Evaluation stored = s.eval(c.eval().id()).orElse(null);
+    if (stored == null) {
+      throw ClusterException.conflict("job " + jobId + " changed while reverting; try again");
+    }
+    long jmi = s.job(ns, jobId).map(Job::jobModifyIndex).orElse(index);
+    return new JobRegisterResult(stored.id(), stored.createIndex(), jmi, index);
+  }
+
   // ---- nodes ----
 
   @Override
@@ -672,6 +748,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     t.setDaemon(true);
     worker = t;
     t.start();
+    deploymentWatcher.start(cfg.serverId());
     for (LeadershipListener l : listeners) {
       try {
         l.leadershipGained();
@@ -684,6 +761,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private void loseLeadership() {
     leader = false;
     broker.setEnabled(false);
+    deploymentWatcher.stop();
     heartbeatDeadlines.clear();
     Thread t = worker;
     worker = null;
@@ -716,6 +794,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
+      case Command.DeploymentUpdate.CODE -> deploymentEvals((Command.DeploymentUpdate) command);
+      case Command.DeploymentPromote.CODE -> {
+        Evaluation e = ((Command.DeploymentPromote) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
       case Command.PeriodicLaunch.CODE -> ((Command.PeriodicLaunch) command).launches().stream()
           .map(Command.PeriodicLaunch.Launch::eval).filter(java.util.Objects::nonNull).toList();
       case Command.JobDispatch.CODE -> ((Command.JobDispatch) command).dispatches().stream()
@@ -739,6 +822,17 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         }
       }
     }
+  }
+
+  private static List<Evaluation> deploymentEvals(Command.DeploymentUpdate c) {
+    List<Evaluation> out = new ArrayList<>();
+    if (c.eval() != null) {
+      out.add(c.eval());
+    }
+    if (c.revert() != null && c.revert().eval() != null) {
+      out.add(c.revert().eval());
+    }
+    return out;
   }
 
   private void workerLoop() {
@@ -793,8 +887,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         accepted.clear();
       }
       try {
-        long index = propose(new Command.PlanApply(plan.evalId(), accepted,
-            partial && plan.allAtOnce() ? List.of() : plan.stops(), now()));
+        Command.PlanApply apply = new Command.PlanApply(plan.evalId(), accepted,
+            partial && plan.allAtOnce() ? List.of() : plan.stops(), now());
+        long index = propose(plan.deployment() == null && plan.deploymentUpdates().isEmpty()
+            ? apply
+            : new Command.DeploymentPlanApply(apply, plan.deployment(), plan.deploymentUpdates()));
         return new PlanResult(accepted, plan.stops(), index, partial, index);
       } catch (ClusterException e) {
         throw new IllegalStateException("plan apply failed: " + e.getMessage(), e);
@@ -837,6 +934,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private void loseLeadershipQuietly() {
     leader = false;
     broker.setEnabled(false);
+    deploymentWatcher.stop();
     Thread t = worker;
     if (t != null) {
       t.interrupt();

@@ -1,6 +1,7 @@
 package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
@@ -154,5 +155,57 @@ public sealed interface Command {
 
     /** One dispatch. */
     public record Dispatch(Job child, Evaluation eval, String idempotencyToken) {}
+  }
+
+  // ---- deployments: codes 10 to 19 ----
+
+  /**
+   * A scheduler pass that creates or changes a deployment: the plan's placements and stops,
+   * the deployment it creates or updates, and the older deployments it cancels, in one entry.
+   */
+  record DeploymentPlanApply(PlanApply plan, Deployment deployment,
+      List<Deployment> deploymentUpdates) implements Command {
+    public static final int CODE = 10;
+
+    public DeploymentPlanApply {
+      deploymentUpdates = deploymentUpdates == null ? List.of() : List.copyOf(deploymentUpdates);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /**
+   * The deployment watcher's (or an operator's) change of one deployment: its per-group
+   * progress and status, an optional evaluation to create, and an optional job to register
+   * (auto-revert). Applied only while the deployment is still active (running or paused), so a
+   * replayed or duplicated decision changes nothing; a successful deployment marks its job
+   * version stable.
+   */
+  record DeploymentUpdate(Deployment deployment, Evaluation eval, JobRegister revert, long time)
+      implements Command {
+    public static final int CODE = 11;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Promotes the canaries of some groups (or all of them) of an active deployment. */
+  record DeploymentPromote(String deploymentId, boolean all, List<String> groups,
+      Evaluation eval, long time) implements Command {
+    public static final int CODE = 12;
+
+    public DeploymentPromote {
+      groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
   }
 }

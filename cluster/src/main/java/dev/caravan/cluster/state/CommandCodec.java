@@ -35,6 +35,9 @@ public final class CommandCodec {
       case Command.NodeRegister.CODE -> Command.NodeRegister.class;
       case Command.NodeStatusUpdate.CODE -> Command.NodeStatusUpdate.class;
       case Command.AllocClientUpdate.CODE -> Command.AllocClientUpdate.class;
+      case Command.DeploymentPlanApply.CODE -> Command.DeploymentPlanApply.class;
+      case Command.DeploymentUpdate.CODE -> Command.DeploymentUpdate.class;
+      case Command.DeploymentPromote.CODE -> Command.DeploymentPromote.class;
       case Command.PeriodicLaunch.CODE -> Command.PeriodicLaunch.class;
       case Command.JobDispatch.CODE -> Command.JobDispatch.class;
       default -> throw new IOException("unknown command type " + code);

@@ -32,6 +32,12 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.DeploymentPlanApply.CODE ->
+          DeploymentApply.planApply(tx, (Command.DeploymentPlanApply) command);
+      case Command.DeploymentUpdate.CODE ->
+          DeploymentApply.update(tx, (Command.DeploymentUpdate) command);
+      case Command.DeploymentPromote.CODE ->
+          DeploymentApply.promote(tx, (Command.DeploymentPromote) command);
       case Command.PeriodicLaunch.CODE -> periodicLaunch(tx, (Command.PeriodicLaunch) command);
       case Command.JobDispatch.CODE -> jobDispatch(tx, (Command.JobDispatch) command);
       default -> { } // unknown commands only take the index
@@ -44,7 +50,7 @@ public final class StateMachineCore {
     return a.spec().equals(b.spec());
   }
 
-  private static void jobRegister(Tx tx, Command.JobRegister c) {
+  static void jobRegister(Tx tx, Command.JobRegister c) {
     Job job = c.job();
     String key = StateImage.jobKey(job.namespace(), job.id());
     List<Job> versions = tx.jobs().get(key);
@@ -159,7 +165,7 @@ public final class StateMachineCore {
     }
   }
 
-  private static void planApply(Tx tx, Command.PlanApply c) {
+  static void planApply(Tx tx, Command.PlanApply c) {
     for (Allocation stop : c.stops()) {
       Allocation have = tx.allocs().get(stop.id());
       if (have == null) {
@@ -266,13 +272,14 @@ public final class StateMachineCore {
   }
 
   /** Copy-on-write bookkeeping for one apply. */
-  private static final class Tx {
+  static final class Tx {
     final StateImage base;
     final long index;
     TreeMap<String, List<Job>> jobs;
     TreeMap<String, Allocation> allocs;
     TreeMap<String, Node> nodes;
     TreeMap<String, Evaluation> evals;
+    TreeMap<String, dev.caravan.cluster.structs.Deployment> deployments;
     PeriodicState periodic;
     TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches;
     TreeMap<String, String> tokens;
@@ -349,6 +356,13 @@ public final class StateMachineCore {
       return evals;
     }
 
+    TreeMap<String, dev.caravan.cluster.structs.Deployment> deployments() {
+      if (deployments == null) {
+        deployments = new TreeMap<>(base.deployments);
+      }
+      return deployments;
+    }
+
     void putEval(Evaluation e, long time) {
       Evaluation have = evals().get(e.id());
       evals().put(e.id(), e.toBuilder()
@@ -398,7 +412,7 @@ public final class StateMachineCore {
           allocs == null ? base.allocs : allocs,
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
-          base.deployments, periodic());
+          deployments == null ? base.deployments : deployments, periodic());
     }
   }
 }

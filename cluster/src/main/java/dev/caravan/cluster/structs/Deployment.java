@@ -30,6 +30,25 @@ public record Deployment(
   public static final String STATUS_FAILED = "failed";
   public static final String STATUS_CANCELLED = "cancelled";
 
+  // Nomad's status descriptions, word for word
+  public static final String DESCRIPTION_RUNNING = "Deployment is running";
+  public static final String DESCRIPTION_NEEDS_PROMOTION =
+      "Deployment is running but requires manual promotion";
+  public static final String DESCRIPTION_AUTO_PROMOTION =
+      "Deployment is running pending automatic promotion";
+  public static final String DESCRIPTION_PAUSED = "Deployment is paused";
+  public static final String DESCRIPTION_SUCCESSFUL = "Deployment completed successfully";
+  public static final String DESCRIPTION_STOPPED_JOB = "Cancelled because job is stopped";
+  public static final String DESCRIPTION_NEWER_JOB = "Cancelled due to newer version of job";
+  public static final String DESCRIPTION_FAILED_ALLOCATIONS = "Failed due to unhealthy allocations";
+  public static final String DESCRIPTION_PROGRESS_DEADLINE = "Failed due to progress deadline";
+  public static final String DESCRIPTION_FAILED_BY_USER = "Deployment marked as failed";
+
+  /** True when some group waits for its canaries to be promoted. */
+  public boolean requiresPromotion() {
+    return taskGroups.values().stream().anyMatch(g -> g.desiredCanaries() > 0 && !g.promoted());
+  }
+
   /** True while the deployment can still change: running or paused. */
   public boolean isActive() {
     return STATUS_RUNNING.equals(status) || STATUS_PAUSED.equals(status);
