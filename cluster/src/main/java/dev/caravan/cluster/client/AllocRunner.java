@@ -58,7 +58,6 @@ final class AllocRunner {
       Consumer<Allocation> reporter) {
     this(alloc, drivers, allocRoot, clock, reporter, null, Map.of());
   }
-    this.health = new AllocHealthWatcher(alloc, clock, this::report);
 
   /**
    * A runner that persists its tasks' handles in {@code store} (when not null) and first
@@ -74,6 +73,7 @@ final class AllocRunner {
     this.reporter = reporter;
     this.store = store;
     this.restored = new ConcurrentHashMap<>(restored);
+    this.health = new AllocHealthWatcher(alloc, clock, this::report);
   }
 
   Allocation alloc() {
