@@ -72,7 +72,7 @@ final class JobDecoder extends TreeReader {
       "time_zone", "enabled");
   private static final Set<String> PARAMETERIZED_KEYS = Set.of("payload", "meta_required",
       "meta_optional");
-  private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port");
+  private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port", "hostname");
   private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
   private static final Set<String> SERVICE_KEYS = Set.of("name", "port", "tags", "provider",
       "check", "meta", "canary_meta", "canary_tags", "enable_tag_override", "address_mode",
@@ -89,7 +89,7 @@ final class JobDecoder extends TreeReader {
       "delay_function", "max_delay", "unlimited");
   private static final Set<String> DISK_KEYS = Set.of("sticky", "size", "migrate");
   private static final Set<String> VOLUME_KEYS = Set.of("type", "source", "read_only",
-      "access_mode", "attachment_mode", "per_alloc");
+      "access_mode", "attachment_mode", "per_alloc", "sticky");
   private static final Set<String> VOLUME_MOUNT_KEYS = Set.of("volume", "destination",
       "read_only", "propagation_mode");
   private static final Set<String> ARTIFACT_KEYS = Set.of("source", "destination", "mode",
@@ -400,7 +400,8 @@ final class JobDecoder extends TreeReader {
       }
       out.put(e.getKey(), new VolumeRequest(e.getKey(), type, str(body, "source", p, null),
           bool(body, "read_only", p, false), str(body, "access_mode", p, null),
-          str(body, "attachment_mode", p, null), bool(body, "per_alloc", p, false)));
+          str(body, "attachment_mode", p, null), bool(body, "per_alloc", p, false),
+          bool(body, "sticky", p, false)));
     }
     return out;
   }
@@ -655,7 +656,7 @@ final class JobDecoder extends TreeReader {
         (value != 0 ? reserved : dynamic).add(port);
       }
       out.add(new NetworkResource(mode, null, null, null, integer(body, "mbits", path, 0),
-          reserved, dynamic));
+          reserved, dynamic, str(body, "hostname", path, null)));
     }
     return out;
   }

@@ -60,7 +60,7 @@ final class Unsupported {
       "iops", "", "secrets", "");
 
   static final Map<String, String> NETWORK = Map.of(
-      "dns", ": tasks use the client's resolver", "hostname", ": tasks use the client's host name",
+      "dns", ": tasks use the client's resolver",
       "cni", "!CNI networking " + MARKER);
 
   static final Map<String, String> SERVICE = of(
@@ -74,7 +74,7 @@ final class Unsupported {
       "uid", "", "gid", "", "once", "");
 
   static final Map<String, String> VOLUME = Map.of(
-      "mount_options", ": only host volumes are supported", "sticky", "",
+      "mount_options", ": only host volumes are supported",
       "capability", ": only host volumes are supported");
 
   static final Map<String, String> VOLUME_MOUNT = Map.of("selinux_label", "");
