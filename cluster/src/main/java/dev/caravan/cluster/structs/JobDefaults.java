@@ -113,11 +113,9 @@ public final class JobDefaults {
       String name = blank(s.name()) ? defaultName : s.name();
       List<ServiceCheck> checks = new ArrayList<>();
       for (ServiceCheck c : s.checks()) {
-        checks.add(!blank(c.name()) ? c : new ServiceCheck("service: \"" + name + "\" check",
-            c.type(), c.path(), c.protocol(), c.portLabel(), c.command(), c.args(), c.interval(),
-            c.timeout()));
+        checks.add(!blank(c.name()) ? c : c.withName("service: \"" + name + "\" check"));
       }
-      out.add(new Service(name, s.portLabel(), s.tags(), s.provider(), s.taskName(), checks));
+      out.add(s.with(name, checks));
     }
     return out;
   }

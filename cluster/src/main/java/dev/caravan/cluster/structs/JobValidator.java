@@ -27,6 +27,7 @@ public final class JobValidator {
   static final Set<String> OPERANDS = Set.of("=", "==", "is", "!=", "not", "<", "<=", ">", ">=",
       "distinct_hosts", "distinct_property", "regexp", "set_contains", "set_contains_any",
       "set_contains_all", "version", "semver", "is_set", "is_not_set");
+  private static final Set<String> ON_UPDATE = Set.of("require_healthy", "ignore_warnings", "ignore");
   private static final Set<String> HEALTH_CHECKS = Set.of("checks", "task_states", "manual");
   private static final Set<String> DELAY_FUNCTIONS = Set.of("constant", "exponential", "fibonacci");
   private static final Set<String> CHANGE_MODES = Set.of("noop", "restart", "signal", "script");
@@ -423,8 +424,29 @@ public final class JobValidator {
         errors.add(new Violation(sPath + ".port", "service port \"" + s.portLabel()
             + "\" is not a port label of the group's network"));
       }
+      if (s.onUpdate() != null && !ON_UPDATE.contains(s.onUpdate())) {
+        errors.add(new Violation(sPath + ".on_update", "on_update must be require_healthy, "
+            + "ignore_warnings or ignore, got \"" + s.onUpdate() + "\""));
+      }
+      if (s.addressMode() != null && !Set.of("auto", "host", "driver", "alloc").contains(s.addressMode())) {
+        errors.add(new Violation(sPath + ".address_mode", "address_mode must be auto, host, driver "
+            + "or alloc, got \"" + s.addressMode() + "\""));
+      }
       for (ServiceCheck c : s.checks()) {
         String cPath = sPath + ".check";
+        if (c.initialStatus() != null && !Set.of("passing", "warning", "critical", "")
+            .contains(c.initialStatus())) {
+          errors.add(new Violation(cPath + ".initial_status", "initial_status must be passing, "
+              + "warning or critical, got \"" + c.initialStatus() + "\""));
+        }
+        if (c.onUpdate() != null && !ON_UPDATE.contains(c.onUpdate())) {
+          errors.add(new Violation(cPath + ".on_update", "on_update must be require_healthy, "
+              + "ignore_warnings or ignore, got \"" + c.onUpdate() + "\""));
+        }
+        if (c.checkRestart() != null && (c.checkRestart().limit() < 0
+            || (c.checkRestart().grace() != null && c.checkRestart().grace().isNegative()))) {
+          errors.add(new Violation(cPath + ".check_restart", "check_restart limit and grace must be >= 0"));
+        }
         String type = c.type() == null ? "" : c.type();
         if (!Set.of("http", "tcp", "script", "grpc").contains(type)) {
           errors.add(new Violation(cPath + ".type", "check type must be one of grpc, http, script, "

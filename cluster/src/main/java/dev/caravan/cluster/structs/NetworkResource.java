@@ -13,11 +13,18 @@ public record NetworkResource(
     @JsonProperty("IP") String ip,
     @JsonProperty("MBits") int mbits,
     @JsonProperty("ReservedPorts") List<Port> reservedPorts,
-    @JsonProperty("DynamicPorts") List<Port> dynamicPorts) {
+    @JsonProperty("DynamicPorts") List<Port> dynamicPorts,
+    @JsonProperty("Hostname") String hostname) {
 
   public NetworkResource {
     mode = mode == null || mode.isEmpty() ? "host" : mode;
     reservedPorts = Structs.copy(reservedPorts);
     dynamicPorts = Structs.copy(dynamicPorts);
+  }
+
+  /** The components before {@code Hostname}, kept for callers written against them. */
+  public NetworkResource(String mode, String device, String cidr, String ip, int mbits,
+      List<Port> reservedPorts, List<Port> dynamicPorts) {
+    this(mode, device, cidr, ip, mbits, reservedPorts, dynamicPorts, null);
   }
 }

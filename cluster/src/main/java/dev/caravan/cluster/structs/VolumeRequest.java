@@ -12,5 +12,12 @@ public record VolumeRequest(
     @JsonProperty("ReadOnly") boolean readOnly,
     @JsonProperty("AccessMode") String accessMode,
     @JsonProperty("AttachmentMode") String attachmentMode,
-    @JsonProperty("PerAlloc") boolean perAlloc) {
+    @JsonProperty("PerAlloc") boolean perAlloc,
+    @JsonProperty("Sticky") boolean sticky) {
+
+  /** The components before {@code Sticky}, kept for callers written against them. */
+  public VolumeRequest(String name, String type, String source, boolean readOnly,
+      String accessMode, String attachmentMode, boolean perAlloc) {
+    this(name, type, source, readOnly, accessMode, attachmentMode, perAlloc, false);
+  }
 }

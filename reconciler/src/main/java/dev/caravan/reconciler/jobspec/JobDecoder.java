@@ -1,6 +1,7 @@
 package dev.caravan.reconciler.jobspec;
 
 import dev.caravan.cluster.structs.Affinity;
+import dev.caravan.cluster.structs.CheckRestart;
 import dev.caravan.cluster.structs.Constraint;
 import dev.caravan.cluster.structs.DispatchPayload;
 import dev.caravan.cluster.structs.EphemeralDisk;
@@ -71,19 +72,24 @@ final class JobDecoder extends TreeReader {
       "time_zone", "enabled");
   private static final Set<String> PARAMETERIZED_KEYS = Set.of("payload", "meta_required",
       "meta_optional");
-  private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port");
+  private static final Set<String> NETWORK_KEYS = Set.of("mode", "mbits", "port", "hostname");
   private static final Set<String> PORT_KEYS = Set.of("static", "to", "host_network");
   private static final Set<String> SERVICE_KEYS = Set.of("name", "port", "tags", "provider",
-      "check");
+      "check", "meta", "canary_meta", "canary_tags", "enable_tag_override", "address_mode",
+      "address", "on_update", "tagged_addresses", "task", "check_restart");
   private static final Set<String> CHECK_KEYS = Set.of("name", "type", "path", "protocol",
-      "port", "command", "args", "interval", "timeout");
+      "port", "command", "args", "interval", "timeout", "method", "header", "body",
+      "initial_status", "tls_skip_verify", "grpc_service", "grpc_use_tls", "address_mode", "task",
+      "on_update", "success_before_passing", "failures_before_critical", "failures_before_warning",
+      "check_restart");
+  private static final Set<String> CHECK_RESTART_KEYS = Set.of("limit", "grace", "ignore_warnings");
   private static final Set<String> RESTART_KEYS = Set.of("attempts", "interval", "delay", "mode",
       "render_templates");
   private static final Set<String> RESCHEDULE_KEYS = Set.of("attempts", "interval", "delay",
       "delay_function", "max_delay", "unlimited");
   private static final Set<String> DISK_KEYS = Set.of("sticky", "size", "migrate");
   private static final Set<String> VOLUME_KEYS = Set.of("type", "source", "read_only",
-      "access_mode", "attachment_mode", "per_alloc");
+      "access_mode", "attachment_mode", "per_alloc", "sticky");
   private static final Set<String> VOLUME_MOUNT_KEYS = Set.of("volume", "destination",
       "read_only", "propagation_mode");
   private static final Set<String> ARTIFACT_KEYS = Set.of("source", "destination", "mode",
@@ -394,7 +400,8 @@ final class JobDecoder extends TreeReader {
       }
       out.put(e.getKey(), new VolumeRequest(e.getKey(), type, str(body, "source", p, null),
           bool(body, "read_only", p, false), str(body, "access_mode", p, null),
-          str(body, "attachment_mode", p, null), bool(body, "per_alloc", p, false)));
+          str(body, "attachment_mode", p, null), bool(body, "per_alloc", p, false),
+          bool(body, "sticky", p, false)));
     }
     return out;
   }
@@ -521,10 +528,12 @@ final class JobDecoder extends TreeReader {
     List<Service> out = new ArrayList<>();
     for (Map<String, Object> body : repeated(v, path)) {
       checkKeys(body, SERVICE_KEYS, Unsupported.SERVICE, path, "service");
+      CheckRestart serviceRestart = body.containsKey("check_restart")
+          ? checkRestart(body.get("check_restart"), path + ".check_restart") : null;
       List<ServiceCheck> checks = new ArrayList<>();
       if (body.containsKey("check")) {
         for (Map<String, Object> c : repeated(body.get("check"), path + ".check")) {
-          checks.add(check(c, path + ".check"));
+          checks.add(check(c, path + ".check", serviceRestart));
         }
       }
       String provider = str(body, "provider", path, "nomad");
@@ -536,12 +545,17 @@ final class JobDecoder extends TreeReader {
       out.add(new Service(
           body.containsKey("name") ? str(body.get("name"), path + ".name") : null,
           body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
-          strings(body, "tags", path), provider, taskName, checks));
+          strings(body, "tags", path), provider, str(body, "task", path, taskName), checks,
+          stringMap(body, "meta", path), stringMap(body, "canary_meta", path),
+          strings(body, "canary_tags", path), bool(body, "enable_tag_override", path, false),
+          str(body, "address_mode", path, "auto"), str(body, "address", path, null),
+          str(body, "on_update", path, "require_healthy"),
+          stringMap(body, "tagged_addresses", path)));
     }
     return out;
   }
 
-  private ServiceCheck check(Map<String, Object> body, String path) {
+  private ServiceCheck check(Map<String, Object> body, String path, CheckRestart serviceRestart) {
     checkKeys(body, CHECK_KEYS, Unsupported.CHECK, path, "check");
     String type = str(body, "type", path, null);
     Duration interval = duration(body, "interval", path, null);
@@ -549,7 +563,43 @@ final class JobDecoder extends TreeReader {
     return new ServiceCheck(str(body, "name", path, null), type, str(body, "path", path, null),
         str(body, "protocol", path, null),
         body.containsKey("port") ? portLabel(body.get("port"), path + ".port") : null,
-        str(body, "command", path, null), strings(body, "args", path), interval, timeout);
+        str(body, "command", path, null), strings(body, "args", path), interval, timeout,
+        str(body, "method", path, null), headers(body, path), str(body, "body", path, null),
+        str(body, "initial_status", path, null), bool(body, "tls_skip_verify", path, false),
+        str(body, "grpc_service", path, null), bool(body, "grpc_use_tls", path, false),
+        str(body, "address_mode", path, null), str(body, "task", path, null),
+        str(body, "on_update", path, "require_healthy"),
+        integer(body, "success_before_passing", path, 0),
+        integer(body, "failures_before_critical", path, 0),
+        integer(body, "failures_before_warning", path, 0),
+        body.containsKey("check_restart")
+            ? checkRestart(body.get("check_restart"), path + ".check_restart") : serviceRestart);
+  }
+
+  private CheckRestart checkRestart(Object v, String path) {
+    Map<String, Object> body = block(v, path);
+    checkKeys(body, CHECK_RESTART_KEYS, Map.of(), path, "check_restart");
+    return new CheckRestart(integer(body, "limit", path, 0),
+        duration(body, "grace", path, Duration.ofSeconds(1)),
+        bool(body, "ignore_warnings", path, false));
+  }
+
+  /** {@code header { Name = ["value", ...] }}: every value is a list of strings. */
+  private Map<String, List<String>> headers(Map<String, Object> body, String path) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (!body.containsKey("header")) {
+      return out;
+    }
+    String p = path + ".header";
+    for (Map.Entry<String, Object> e : block(body.get("header"), p).entrySet()) {
+      if (e.getValue() instanceof List<?>) {
+        out.put(e.getKey(), strings(e.getValue(), p + "." + e.getKey()));
+      } else {
+        fail(p + "." + e.getKey(), "header " + e.getKey() + " must be a list of strings, got "
+            + kindOf(e.getValue()));
+      }
+    }
+    return out;
   }
 
   /** A port is named by its label ("http") or given as a number. */
@@ -606,7 +656,7 @@ final class JobDecoder extends TreeReader {
         (value != 0 ? reserved : dynamic).add(port);
       }
       out.add(new NetworkResource(mode, null, null, null, integer(body, "mbits", path, 0),
-          reserved, dynamic));
+          reserved, dynamic, str(body, "hostname", path, null)));
     }
     return out;
   }

@@ -42,6 +42,8 @@ public final class Jobspec {
 
   private static final Pattern LINE_COL = Pattern.compile(
       "line:?\\s*(\\d+)\\D{1,10}?col(?:umn)?:?\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
+  /** HCL4j's lexer error, reworded: "Illegal character <(=) - state: 14> found on line...". */
+  private static final Pattern ILLEGAL = Pattern.compile("^Illegal character <\\((.*)\\) - state");
   /** Interpolations HCL4j may evaluate: variables, locals and function calls. */
   private static final Pattern HCL_INTERPOLATION = Pattern.compile(
       "\\$\\{\\s*(?:var\\.|local\\.|[A-Za-z_][A-Za-z0-9_]*\\s*\\()");
@@ -437,6 +439,10 @@ public final class Jobspec {
           : message.replaceAll("^([\\w.$]+(Exception|Error|Refused):\\s*)+", "")
               .replaceAll("\\s*\\(line: \\d+ col: \\d+\\)$", "")
               .replace(DOLLAR_SENTINEL, '$');
+      Matcher illegal = ILLEGAL.matcher(clean);
+      if (illegal.find()) {
+        clean = "unexpected '" + illegal.group(1) + "'";
+      }
       throw single(file, line, col, clean.startsWith("!") ? clean.substring(1)
           : "syntax error: " + clean);
     }

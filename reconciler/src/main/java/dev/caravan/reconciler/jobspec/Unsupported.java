@@ -60,28 +60,21 @@ final class Unsupported {
       "iops", "", "secrets", "");
 
   static final Map<String, String> NETWORK = Map.of(
-      "dns", ": tasks use the client's resolver", "hostname", ": tasks use the client's host name",
+      "dns", ": tasks use the client's resolver",
       "cni", "!CNI networking " + MARKER);
 
   static final Map<String, String> SERVICE = of(
-      "connect", CONNECT, "meta", "", "canary_meta", "", "canary_tags", "",
-      "enable_tag_override", "", "address_mode", "", "tagged_addresses", "",
-      "on_update", "", "address", "", "identity", IDENTITY, "cluster", "", "task", "",
-      "kind", "", "weights", "", "check_restart", ": unhealthy tasks are not restarted by checks");
+      "connect", CONNECT, "identity", IDENTITY, "cluster", "", "kind", "", "weights", "");
 
   static final Map<String, String> CHECK = of(
-      "method", "", "header", "", "body", "", "initial_status", "", "expose", CONNECT,
-      "tls_skip_verify", "", "tls_server_name", "", "address_mode", "", "grpc_service", "",
-      "grpc_use_tls", "", "check_restart", ": unhealthy tasks are not restarted by checks",
-      "on_update", "", "success_before_passing", "", "failures_before_critical", "",
-      "failures_before_warning", "", "task", "", "notes", "");
+      "expose", CONNECT, "tls_server_name", "", "notes", "");
 
   static final Map<String, String> TEMPLATE = of(
       "change_script", "", "wait", "", "vault_grace", VAULT, "error_on_missing_key", "",
       "uid", "", "gid", "", "once", "");
 
   static final Map<String, String> VOLUME = Map.of(
-      "mount_options", ": only host volumes are supported", "sticky", "",
+      "mount_options", ": only host volumes are supported",
       "capability", ": only host volumes are supported");
 
   static final Map<String, String> VOLUME_MOUNT = Map.of("selinux_label", "");

@@ -145,11 +145,67 @@ class JobspecBlocksTest {
         }
         """);
 
-    assertEquals(List.of(new Service("web", "http", List.of("v1"), "nomad", null, List.of(
-        new ServiceCheck("service: \"web\" check", "http", "/health", null, null, null, List.of(),
-            Duration.ofSeconds(5), Duration.ofSeconds(2))))), job.group("g").services());
-    assertEquals(List.of(new Service("metrics", "9100", List.of(), "nomad", "t", List.of())),
-        job.group("g").task("t").services());
+    Service web = job.group("g").services().get(0);
+    assertEquals(List.of("web", "http", List.of("v1"), "nomad", "auto", "require_healthy"),
+        List.of(web.name(), web.portLabel(), web.tags(), web.provider(), web.addressMode(),
+            web.onUpdate()));
+    ServiceCheck check = web.checks().get(0);
+    assertEquals(List.of("service: \"web\" check", "http", "/health", Duration.ofSeconds(5),
+        Duration.ofSeconds(2)), List.of(check.name(), check.type(), check.path(), check.interval(),
+        check.timeout()));
+    Service metrics = job.group("g").task("t").services().get(0);
+    assertEquals(List.of("metrics", "9100", "t"),
+        List.of(metrics.name(), metrics.portLabel(), metrics.taskName()));
+    assertEquals(List.of(), metrics.checks());
+  }
+
+  @Test
+  void decodesNomadsCheckOptions() throws Exception {
+    Job job = Jobspec.parse("svc.hcl", """
+        job "svc" {
+          group "g" {
+            network {
+              port "http" {}
+            }
+            service {
+              port                = "http"
+              meta                = { version = "1" }
+              canary_tags         = ["canary"]
+              enable_tag_override = true
+              check_restart {
+                limit = 3
+              }
+              check {
+                type           = "http"
+                path           = "/health"
+                method         = "POST"
+                interval       = "5s"
+                timeout        = "2s"
+                initial_status = "passing"
+                on_update      = "ignore_warnings"
+                header {
+                  Authorization = ["Basic x", 42]
+                }
+              }
+            }
+            task "t" {
+              driver = "docker"
+            }
+          }
+        }
+        """);
+
+    Service s = job.group("g").services().get(0);
+    ServiceCheck c = s.checks().get(0);
+    assertEquals(java.util.Map.of("version", "1"), s.meta());
+    assertEquals(List.of("canary"), s.canaryTags());
+    assertEquals(true, s.enableTagOverride());
+    assertEquals("POST", c.method());
+    assertEquals(java.util.Map.of("Authorization", List.of("Basic x", "42")), c.header());
+    assertEquals("passing", c.initialStatus());
+    assertEquals("ignore_warnings", c.onUpdate());
+    assertEquals(new dev.caravan.cluster.structs.CheckRestart(3, Duration.ofSeconds(1), false),
+        c.checkRestart(), "a service's check_restart applies to its checks");
   }
 
   @Test

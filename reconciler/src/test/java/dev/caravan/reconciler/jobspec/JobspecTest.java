@@ -172,7 +172,7 @@ class JobspecTest {
     JobspecError error = e.errors().get(0);
     assertEquals(2, error.line());
     assertEquals(14, error.column());
-    assertTrue(error.toString().startsWith("bad.hcl:2:14: "), error.toString());
+    assertEquals("bad.hcl:2:14: syntax error: unexpected '='", error.toString());
   }
 
   @Test
