@@ -57,7 +57,7 @@ final class JobDecoder extends TreeReader {
       "disk");
   private static final Set<String> UPDATE_KEYS = Set.of("max_parallel", "health_check",
       "min_healthy_time", "healthy_deadline", "progress_deadline", "auto_revert", "auto_promote",
-      "canary", "stagger");
+      "canary", "stagger", "revert_skips_canary");
   private static final Set<String> MIGRATE_KEYS = Set.of("max_parallel", "health_check",
       "min_healthy_time", "healthy_deadline");
   private static final Set<String> CONSTRAINT_KEYS = Set.of("attribute", "operator", "value",
@@ -319,7 +319,7 @@ final class JobDecoder extends TreeReader {
         bool(body, "auto_revert", path, base.autoRevert()),
         bool(body, "auto_promote", path, base.autoPromote()),
         integer(body, "canary", path, base.canary()),
-        base.revertSkipsCanary());
+        bool(body, "revert_skips_canary", path, base.revertSkipsCanary()));
   }
 
   private MigrateStrategy migrate(Object v, String path, MigrateStrategy base) {

@@ -1,6 +1,7 @@
 package dev.caravan.reconciler.jobspec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,29 @@ class JobspecBlocksTest {
     assertEquals(List.of(new NetworkResource("host", null, null, null, 0,
         List.of(new Port("admin", 9000, 0, "default")),
         List.of(new Port("http", 0, 8080, "default")))), api.networks());
+  }
+
+  @Test
+  void aGroupMayTurnOffRevertSkipsCanary() throws Exception {
+    Job job = Jobspec.parse("svc.hcl", """
+        job "svc" {
+          update {
+            canary = 1
+          }
+          group "api" {
+            update {
+              revert_skips_canary = false
+            }
+            task "server" {
+              driver = "docker"
+            }
+          }
+        }
+        """);
+
+    assertTrue(job.update().revertSkipsCanary());
+    assertFalse(job.group("api").update().revertSkipsCanary());
+    assertEquals(1, job.group("api").update().canary());
   }
 
   @Test
