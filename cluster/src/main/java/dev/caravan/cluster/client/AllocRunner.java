@@ -291,7 +291,7 @@ final class AllocRunner {
     }
     try {
       store.save(alloc.id(), task.name(), new TaskHandleStore.Persisted(handle,
-          task.killTimeout() == null ? Duration.ofSeconds(5).toNanos() : task.killTimeout().toNanos(),
+          (task.killTimeout() == null ? Duration.ofSeconds(5) : task.killTimeout()).toNanos(),
           task.killSignal()));
     } catch (IOException e) {
       LOG.warn("cannot persist the handle of task {} of allocation {}: {}", task.name(),
