@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -79,8 +80,8 @@ final class AllocRunner {
   }
 
   /** The tasks this runner has a driver handle for: started or re-attached, not yet ended. */
-  java.util.Set<String> tasksWithHandles() {
-    return java.util.Set.copyOf(handles.keySet());
+  Set<String> tasksWithHandles() {
+    return Set.copyOf(handles.keySet());
   }
 
   void start() {
