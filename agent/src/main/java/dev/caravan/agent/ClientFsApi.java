@@ -82,7 +82,8 @@ final class ClientFsApi {
     }
     Path allocDir = allocDirs.apply(alloc.id());
     if (allocDir == null || !Files.isDirectory(allocDir)) {
-      throw new HttpApi.ApiException(404, "allocation \"" + allocId + "\" has no files on this client");
+      throw new HttpApi.ApiException(404,
+          "allocation \"" + allocId + "\" has no files on this client");
     }
     Path logDir = allocDir.resolve("alloc").resolve("logs");
 
@@ -116,7 +117,8 @@ final class ClientFsApi {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new HttpApi.ApiException(400, "offset must be a non-negative integer, got \"" + value + "\"");
+      throw new HttpApi.ApiException(400,
+          "offset must be a non-negative integer, got \"" + value + "\"");
     }
   }
 

@@ -10,7 +10,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Version;
@@ -21,7 +20,6 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +102,7 @@ final class DockerDriver implements TaskDriver {
     final String taskId;
     final CompletableFuture<ExitResult> exit = new CompletableFuture<>();
     volatile Signal signalSent;
-    volatile LogStream logs;
+    volatile DockerLogStream logs;
 
     Container(String id, String taskId) {
       this.id = id;
@@ -248,7 +246,8 @@ final class DockerDriver implements TaskDriver {
         throw e;
       }
       if (config.logs() != null) {
-        container.logs = LogStream.follow(api(), id, config.logs(), config.taskName(), null);
+        container.logs =
+            DockerLogStream.follow(api(), id, config.logs(), config.taskName(), null);
       }
       supervise(container);
       Map<String, String> state = new LinkedHashMap<>();
@@ -345,7 +344,7 @@ final class DockerDriver implements TaskDriver {
     if (logDir != null) {
       try {
         container.logs =
-            LogStream.follow(
+            DockerLogStream.follow(
                 api(),
                 found.getId(),
                 new TaskConfig.LogSettings(logDir, logMaxFiles(handle), logMaxBytes(handle)),
@@ -385,7 +384,8 @@ final class DockerDriver implements TaskDriver {
 
   /** The container's name: {@code <task>-<alloc_id>}, with what Docker refuses in names as _. */
   static String containerName(TaskConfig config) {
-    String name = config.taskName() + "-" + (config.allocId() == null ? config.id() : config.allocId());
+    String alloc = config.allocId() == null ? config.id() : config.allocId();
+    String name = config.taskName() + "-" + alloc;
     return name.replaceAll("[^a-zA-Z0-9_.-]", "_");
   }
 
@@ -575,7 +575,7 @@ final class DockerDriver implements TaskDriver {
                         false,
                         "lost container " + container.id + ": " + reason(e));
               }
-              LogStream logs = container.logs;
+              DockerLogStream logs = container.logs;
               if (logs != null) {
                 logs.awaitEnd(LOG_DRAIN);
                 logs.close();
@@ -734,78 +734,6 @@ final class DockerDriver implements TaskDriver {
     void rethrow() {
       if (error != null) {
         throw error;
-      }
-    }
-  }
-
-  /** A container's stdout and stderr followed from the engine into rotated log files. */
-  static final class LogStream extends ResultCallback.Adapter<Frame> {
-    private final OutputStream stdout;
-    private final OutputStream stderr;
-
-    private LogStream(OutputStream stdout, OutputStream stderr) {
-      this.stdout = stdout;
-      this.stderr = stderr;
-    }
-
-    static LogStream follow(
-        DockerClient api, String id, TaskConfig.LogSettings logs, String task, Instant since)
-        throws IOException {
-      LogStream stream =
-          new LogStream(LogRotator.open(logs, task, "stdout"), LogRotator.open(logs, task, "stderr"));
-      var cmd = api.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true);
-      if (since != null) {
-        cmd.withSince((int) since.getEpochSecond());
-      }
-      cmd.exec(stream);
-      return stream;
-    }
-
-    @Override
-    public void onNext(Frame frame) {
-      try {
-        switch (frame.getStreamType()) {
-          case STDERR -> stderr.write(frame.getPayload());
-          case STDOUT, RAW -> stdout.write(frame.getPayload());
-          default -> {}
-        }
-      } catch (IOException e) {
-        // the log was closed: the task's output ends here
-      }
-    }
-
-    void awaitEnd(Duration limit) {
-      try {
-        awaitCompletion(limit.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        // the stream ended with an error: what arrived is in the files
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      // The stream broke (engine restarted, container removed): the logs end here, quietly.
-      close();
-    }
-
-    @Override
-    public void close() {
-      try {
-        super.close();
-      } catch (IOException e) {
-        // closing the HTTP stream cannot be retried usefully
-      }
-      closeQuietly(stdout);
-      closeQuietly(stderr);
-    }
-
-    private static void closeQuietly(OutputStream out) {
-      try {
-        out.close();
-      } catch (IOException e) {
-        // data written is already in the file
       }
     }
   }

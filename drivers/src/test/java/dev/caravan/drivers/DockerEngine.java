@@ -33,7 +33,7 @@ final class DockerEngine {
 
   private static boolean probe() {
     try {
-      DockerClient client = client();
+      DockerClient client = client(Duration.ofSeconds(5));
       client.pingCmd().exec();
       client.inspectImageCmd(IMAGE).exec();
       return true;
@@ -43,6 +43,10 @@ final class DockerEngine {
   }
 
   static DockerClient client() {
+    return client(Duration.ofSeconds(30));
+  }
+
+  private static DockerClient client(Duration responseTimeout) {
     String env = System.getenv("DOCKER_HOST");
     DockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -53,7 +57,7 @@ final class DockerEngine {
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())
             .connectionTimeout(Duration.ofSeconds(2))
-            .responseTimeout(Duration.ofSeconds(30))
+            .responseTimeout(responseTimeout)
             .build());
   }
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -81,8 +82,8 @@ final class AllocRunner {
   }
 
   /** The tasks this runner has a driver handle for: started or re-attached, not yet ended. */
-  java.util.Set<String> tasksWithHandles() {
-    return java.util.Set.copyOf(handles.keySet());
+  Set<String> tasksWithHandles() {
+    return Set.copyOf(handles.keySet());
   }
 
   void start() {
@@ -295,7 +296,7 @@ final class AllocRunner {
     }
     try {
       store.save(alloc.id(), task.name(), new TaskHandleStore.Persisted(handle,
-          task.killTimeout() == null ? Duration.ofSeconds(5).toNanos() : task.killTimeout().toNanos(),
+          (task.killTimeout() == null ? Duration.ofSeconds(5) : task.killTimeout()).toNanos(),
           task.killSignal()));
     } catch (IOException e) {
       LOG.warn("cannot persist the handle of task {} of allocation {}: {}", task.name(),

@@ -76,7 +76,8 @@ final class ClientHarness implements AutoCloseable {
 
   static com.github.dockerjava.api.DockerClient dockerClient() {
     var config = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost("unix:///var/run/docker.sock").build();
+        .withDockerHost(System.getenv("DOCKER_HOST") == null
+            ? "unix:///var/run/docker.sock" : System.getenv("DOCKER_HOST")).build();
     return com.github.dockerjava.core.DockerClientImpl.getInstance(config,
         new com.github.dockerjava.httpclient5.ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost()).build());
