@@ -292,11 +292,9 @@ public final class JobValidator {
           + "poststart or poststop, got \"" + t.lifecycle().hook() + "\""));
     }
     if (t.dispatchPayload() != null) {
+      // Nomad accepts dispatch_payload in any job (a dispatched child is no longer
+      // parameterized); only the path is checked.
       String f = t.dispatchPayload().file();
-      if (job.parameterizedJob() == null) {
-        errors.add(new Violation(tPath + ".dispatch_payload",
-            "dispatch_payload is only valid in a parameterized job"));
-      }
       if (f == null || f.isBlank() || escapes(f)) {
         errors.add(new Violation(tPath + ".dispatch_payload.file",
             "dispatch_payload file must be a relative path inside the task directory"));
