@@ -354,6 +354,13 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   }
 
   @Override
+  public long setDeploymentAllocHealth(String id, List<String> healthy, List<String> unhealthy)
+      throws ClusterException {
+    return propose(DeploymentRequests.allocHealth(state(), id, healthy, unhealthy, newId(),
+        now()));
+  }
+
+  @Override
   public long failDeployment(String id) throws ClusterException {
     return proposeDeploymentUpdate(id, s -> DeploymentRequests.fail(s, id, newId(), now()));
   }
@@ -572,6 +579,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.DeploymentUpdate.CODE -> deploymentEvals((Command.DeploymentUpdate) command);
       case Command.DeploymentPromote.CODE -> {
         Evaluation e = ((Command.DeploymentPromote) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
+      case Command.DeploymentAllocHealth.CODE -> {
+        Evaluation e = ((Command.DeploymentAllocHealth) command).eval();
         yield e == null ? List.of() : List.of(e);
       }
       default -> List.of();

@@ -38,6 +38,7 @@ public final class CommandCodec {
       case Command.DeploymentPlanApply.CODE -> Command.DeploymentPlanApply.class;
       case Command.DeploymentUpdate.CODE -> Command.DeploymentUpdate.class;
       case Command.DeploymentPromote.CODE -> Command.DeploymentPromote.class;
+      case Command.DeploymentAllocHealth.CODE -> Command.DeploymentAllocHealth.class;
       default -> throw new IOException("unknown command type " + code);
     };
     return MAPPER.treeToValue(root.get("Command"), type);

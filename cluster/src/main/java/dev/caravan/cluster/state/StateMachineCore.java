@@ -38,6 +38,8 @@ public final class StateMachineCore {
           DeploymentApply.update(tx, (Command.DeploymentUpdate) command);
       case Command.DeploymentPromote.CODE ->
           DeploymentApply.promote(tx, (Command.DeploymentPromote) command);
+      case Command.DeploymentAllocHealth.CODE ->
+          DeploymentApply.allocHealth(tx, (Command.DeploymentAllocHealth) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();
