@@ -138,7 +138,6 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setProperties(props)
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
-    this.raft.start();
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // bounded: a write with no leader for ~30 s fails with 503 instead of hanging
@@ -146,6 +145,9 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
+    // the client exists before the server starts: a lone server may lead at once, and gaining
+    // leadership proposes its barrier through the client
+    this.raft.start();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
   }
 
