@@ -39,6 +39,7 @@ final class DeploymentApi {
     routes.post("/v1/deployment/promote/{id}", this::promote);
     routes.post("/v1/deployment/pause/{id}", this::pause);
     routes.post("/v1/deployment/fail/{id}", this::fail);
+    routes.post("/v1/deployment/allocation-health/{id}", this::allocHealth);
     routes.get("/v1/job/{id}/deployment", this::latestOfJob);
     routes.get("/v1/job/{id}/deployments", this::ofJob);
     routes.get("/v1/job/{id}/versions", this::versions);
@@ -101,6 +102,16 @@ final class DeploymentApi {
     }
     String id = find(cluster.state(), ctx.pathParam("id")).id();
     updated(ctx, cluster.pauseDeployment(id, body.get("Pause").asBoolean()));
+  }
+
+  private void allocHealth(Context ctx) throws Exception {
+    JsonNode body = body(ctx);
+    String id = find(cluster.state(), ctx.pathParam("id")).id();
+    List<String> healthy = new ArrayList<>();
+    List<String> unhealthy = new ArrayList<>();
+    body.path("HealthyAllocationIDs").forEach(a -> healthy.add(a.asText()));
+    body.path("UnhealthyAllocationIDs").forEach(a -> unhealthy.add(a.asText()));
+    updated(ctx, cluster.setDeploymentAllocHealth(id, healthy, unhealthy));
   }
 
   private void fail(Context ctx) throws Exception {

@@ -65,6 +65,26 @@ public final class DeploymentRequests {
     return new Command.DeploymentPromote(id, all, named, eval(d, evalId, now), now);
   }
 
+  /** Sets the health of allocations of an active deployment by hand (manual health checks). */
+  public static Command allocHealth(ClusterState s, String id, List<String> healthy,
+      List<String> unhealthy, String evalId, long now) throws ClusterException {
+    Deployment d = active(s, id, "set allocation health of");
+    List<String> all = new ArrayList<>(healthy == null ? List.of() : healthy);
+    all.addAll(unhealthy == null ? List.of() : unhealthy);
+    if (all.isEmpty()) {
+      throw ClusterException.badRequest("name allocations in HealthyAllocationIDs or"
+          + " UnhealthyAllocationIDs");
+    }
+    for (String allocId : all) {
+      var a = s.alloc(allocId).orElse(null);
+      if (a == null || !id.equals(a.deploymentId())) {
+        throw ClusterException.badRequest("allocation " + allocId + " is not part of deployment "
+            + id);
+      }
+    }
+    return new Command.DeploymentAllocHealth(id, healthy, unhealthy, eval(d, evalId, now), now);
+  }
+
   /** Pauses ({@code pause}) or resumes a running or paused deployment. */
   public static Command pause(ClusterState s, String id, boolean pause, String evalId, long now)
       throws ClusterException {

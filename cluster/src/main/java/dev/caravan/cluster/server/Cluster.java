@@ -132,6 +132,12 @@ public interface Cluster {
     throw new ClusterException(501, "deployments are not supported here");
   }
 
+  /** Sets allocations of a deployment healthy or unhealthy by hand; returns the index. */
+  default long setDeploymentAllocHealth(String deploymentId, List<String> healthy,
+      List<String> unhealthy) throws ClusterException {
+    throw new ClusterException(501, "deployments are not supported here");
+  }
+
   /** Marks a deployment failed (auto-reverting when its groups say so); returns the index. */
   default long failDeployment(String deploymentId) throws ClusterException {
     throw new ClusterException(501, "deployments are not supported here");

@@ -146,7 +146,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
-    // started after the client exists: a lone server may lead (and propose) at once
+    // the client exists before the server starts: a lone server may lead at once, and gaining
+    // leadership proposes its barrier through the client
     this.raft.start();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
   }
@@ -579,6 +580,13 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   }
 
   @Override
+  public long setDeploymentAllocHealth(String id, List<String> healthy, List<String> unhealthy)
+      throws ClusterException {
+    return propose(DeploymentRequests.allocHealth(state(), id, healthy, unhealthy, newId(),
+        now()));
+  }
+
+  @Override
   public long failDeployment(String id) throws ClusterException {
     return proposeDeploymentUpdate(id, s -> DeploymentRequests.fail(s, id, newId(), now()));
   }
@@ -803,6 +811,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
           .map(Command.PeriodicLaunch.Launch::eval).filter(java.util.Objects::nonNull).toList();
       case Command.JobDispatch.CODE -> ((Command.JobDispatch) command).dispatches().stream()
           .map(Command.JobDispatch.Dispatch::eval).toList();
+      case Command.DeploymentAllocHealth.CODE -> {
+        Evaluation e = ((Command.DeploymentAllocHealth) command).eval();
+        yield e == null ? List.of() : List.of(e);
+      }
       default -> List.of();
     };
     for (Evaluation e : evals) {

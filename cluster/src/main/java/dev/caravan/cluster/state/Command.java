@@ -208,4 +208,24 @@ public sealed interface Command {
       return CODE;
     }
   }
+
+  /**
+   * An operator's verdict on allocations of a deployment ({@code health_check = "manual"}):
+   * their deployment status becomes healthy or unhealthy at {@code time}. Applied only while
+   * the deployment is active, and only to its own allocations.
+   */
+  record DeploymentAllocHealth(String deploymentId, List<String> healthy, List<String> unhealthy,
+      Evaluation eval, long time) implements Command {
+    public static final int CODE = 13;
+
+    public DeploymentAllocHealth {
+      healthy = healthy == null ? List.of() : List.copyOf(healthy);
+      unhealthy = unhealthy == null ? List.of() : List.copyOf(unhealthy);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
 }

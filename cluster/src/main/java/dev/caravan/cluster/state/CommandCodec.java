@@ -40,6 +40,7 @@ public final class CommandCodec {
       case Command.DeploymentPromote.CODE -> Command.DeploymentPromote.class;
       case Command.PeriodicLaunch.CODE -> Command.PeriodicLaunch.class;
       case Command.JobDispatch.CODE -> Command.JobDispatch.class;
+      case Command.DeploymentAllocHealth.CODE -> Command.DeploymentAllocHealth.class;
       default -> throw new IOException("unknown command type " + code);
     };
     return MAPPER.treeToValue(root.get("Command"), type);

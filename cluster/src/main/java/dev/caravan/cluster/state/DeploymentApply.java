@@ -94,6 +94,32 @@ final class DeploymentApply {
     }
   }
 
+  static void allocHealth(StateMachineCore.Tx tx, Command.DeploymentAllocHealth c) {
+    Deployment have = tx.deployments().get(c.deploymentId());
+    if (have == null || !have.isActive()) {
+      return;
+    }
+    setHealth(tx, c, c.healthy(), true);
+    setHealth(tx, c, c.unhealthy(), false);
+    if (c.eval() != null) {
+      tx.putEval(c.eval(), c.time());
+    }
+  }
+
+  private static void setHealth(StateMachineCore.Tx tx, Command.DeploymentAllocHealth c,
+      List<String> ids, boolean healthy) {
+    for (String id : ids) {
+      var a = tx.allocs().get(id);
+      if (a == null || !c.deploymentId().equals(a.deploymentId())) {
+        continue;
+      }
+      boolean canary = a.deploymentStatus() != null && a.deploymentStatus().canary();
+      tx.allocs().put(id, a.toBuilder().deploymentStatus(
+          new dev.caravan.cluster.structs.AllocDeploymentStatus(healthy, c.time(), canary,
+              tx.index)).modifyIndex(tx.index).build());
+    }
+  }
+
   private static void put(StateMachineCore.Tx tx, Deployment d) {
     tx.deployments().put(d.id(), d.toBuilder().modifyIndex(tx.index).build());
   }

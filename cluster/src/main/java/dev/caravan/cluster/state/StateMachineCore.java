@@ -40,6 +40,8 @@ public final class StateMachineCore {
           DeploymentApply.promote(tx, (Command.DeploymentPromote) command);
       case Command.PeriodicLaunch.CODE -> periodicLaunch(tx, (Command.PeriodicLaunch) command);
       case Command.JobDispatch.CODE -> jobDispatch(tx, (Command.JobDispatch) command);
+      case Command.DeploymentAllocHealth.CODE ->
+          DeploymentApply.allocHealth(tx, (Command.DeploymentAllocHealth) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();

@@ -120,6 +120,28 @@ class DeploymentRequestsTest {
   }
 
   @Test
+  void manualHealthIsSetByTheOperatorAndCompletesTheDeployment() throws Exception {
+    try (RolloutCluster c = RolloutCluster.start(dir, 1, true)) {
+      ClusterServer s = c.any();
+      dev.caravan.cluster.structs.UpdateStrategy manual = new dev.caravan.cluster.structs
+          .UpdateStrategy(Duration.ofSeconds(1), 1, "manual", Duration.ofMillis(50),
+          Duration.ofMinutes(1), Duration.ofMinutes(2), false, false, 0, true);
+      s.registerJob(new Cluster.JobRegisterRequest(job("web", 2, "v0", manual), false, 0));
+      ClusterState st = await(s, "two allocations running, health unknown", x ->
+          runningAt(x, "web", 0) == 2);
+      String id = deploymentOf(st, "web", 0).orElseThrow().id();
+      List<String> allocs = live(st, "web").stream().map(a -> a.id()).toList();
+
+      assertRefused(s, "allocation nope is not part of deployment " + id,
+          () -> s.setDeploymentAllocHealth(id, List.of("nope"), List.of()));
+      s.setDeploymentAllocHealth(id, allocs, List.of());
+
+      st = await(s, "deployed", x -> deploymentIs(x, "web", 0, Deployment.STATUS_SUCCESSFUL));
+      assertEquals(2, st.deployment(id).orElseThrow().taskGroups().get("web").healthyAllocs());
+    }
+  }
+
+  @Test
   void aNewerVersionCancelsTheRunningDeployment() throws Exception {
     try (RolloutCluster c = RolloutCluster.start(dir, 1, false)) {
       ClusterServer s = c.any();
