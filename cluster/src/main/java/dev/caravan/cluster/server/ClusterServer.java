@@ -5,6 +5,7 @@ import dev.caravan.cluster.scheduler.EvalBroker;
 import dev.caravan.cluster.scheduler.GenericScheduler;
 import dev.caravan.cluster.scheduler.Plan;
 import dev.caravan.cluster.scheduler.PlanResult;
+import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.scheduler.Planner;
 import dev.caravan.cluster.state.Command;
 import dev.caravan.cluster.state.CommandCodec;
@@ -542,9 +543,13 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     @Override
     public PlanResult submitPlan(Plan plan) throws InterruptedException {
       ClusterState s = state();
-      GenericScheduler.Usage usage = GenericScheduler.Usage.of(s);
+      NodeUsage usage = NodeUsage.of(s);
       for (Allocation stop : plan.stops()) {
         s.alloc(stop.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
+      }
+      // an in-place update replaces what its allocation already holds
+      for (Allocation p : plan.placements()) {
+        s.alloc(p.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
       }
       List<Allocation> accepted = new ArrayList<>();
       boolean partial = false;
