@@ -210,7 +210,7 @@ public final class NodeSelector {
     group.tasks().forEach(t -> affinities.addAll(t.affinities()));
     List<Spread> spreads = new ArrayList<>(job.spreads());
     spreads.addAll(group.spreads());
-    List<Map<String, Integer>> spreadCounts = spreadCounts(job, group, spreads);
+    List<Map<String, Integer>> spreadCounts = spreadCounts(job, group, spreads, c.feasible);
     List<Map<String, Integer>> distinctCounts = distinctCounts(job, group, distinct, groupScoped);
 
     int limit = limit(job, group, c.feasible.size());
@@ -304,10 +304,21 @@ public final class NodeSelector {
     return out;
   }
 
-  private List<Map<String, Integer>> spreadCounts(Job job, TaskGroup group, List<Spread> spreads) {
+  /** Per spread, allocations per value; every value a feasible node has starts at 0. */
+  private List<Map<String, Integer>> spreadCounts(Job job, TaskGroup group, List<Spread> spreads,
+      List<Node> feasible) {
     List<Map<String, Integer>> out = new ArrayList<>();
     for (Spread s : spreads) {
-      out.add(valueCounts(job, group.name(), s.attribute()));
+      Map<String, Integer> counts = valueCounts(job, group.name(), s.attribute());
+      if (s.spreadTarget().isEmpty()) {
+        for (Node n : feasible) {
+          String v = ConstraintChecker.resolve(n, s.attribute());
+          if (v != null) {
+            counts.putIfAbsent(v, 0);
+          }
+        }
+      }
+      out.add(counts);
     }
     return out;
   }

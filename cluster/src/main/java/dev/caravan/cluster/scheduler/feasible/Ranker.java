@@ -44,7 +44,7 @@ final class Ranker {
    * The spread boost of placing on a node, -1..1, weighted over the spreads. With targets a
    * value below its share of {@code total} scores positive; a value without a target counts as
    * the remaining share. Without targets values should be even: the least used value scores 1,
-   * the most used -1.
+   * the most used -1 ({@code counts} then holds every value of the feasible nodes).
    *
    * @param counts per spread (same order), allocations of the group per attribute value
    * @param total the group's desired count
@@ -84,11 +84,8 @@ final class Ranker {
           min = Math.min(min, v);
           max = Math.max(max, v);
         }
-        if (!c.containsKey(value)) {
-          min = 0;
-        }
         if (c.isEmpty() || max == min) {
-          boost = current <= min ? 1 : 0;
+          boost = 1;
         } else {
           boost = 1 - 2.0 * (current - min) / (max - min);
         }
