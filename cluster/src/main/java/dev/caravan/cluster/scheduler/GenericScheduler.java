@@ -101,6 +101,7 @@ public final class GenericScheduler implements Scheduler {
       int ignore = 0;
       int inPlace = 0;
       List<Integer> toPlace = new ArrayList<>();
+      Map<Integer, Allocation> migrating = new TreeMap<>();
       for (Allocation a : live) {
         if (!group.name().equals(a.taskGroup())) {
           continue;
@@ -118,6 +119,10 @@ public final class GenericScheduler implements Scheduler {
         } else if (failedOrLost && !batch) {
           stops.add(stop(a, "alloc was rescheduled because it failed"));
           usage.release(a);
+          toPlace.add(i);
+          kept.put(i, a);
+        } else if (!batch && isDraining(state, a)) {
+          migrating.put(i, a); // stopped only once its replacement is placed
           toPlace.add(i);
           kept.put(i, a);
         } else if (a.jobVersion() != job.version() && !a.isClientTerminal()
@@ -165,6 +170,11 @@ public final class GenericScheduler implements Scheduler {
         usage.add(a);
         placements.add(a);
         place++;
+        Allocation migrated = migrating.get(i);
+        if (migrated != null) {
+          stops.add(stop(migrated, "alloc is being migrated"));
+          usage.release(migrated);
+        }
       }
       if (failures > 0) {
         failed.put(group.name(), coalesced(firstFailure, failures - 1));
@@ -187,6 +197,12 @@ public final class GenericScheduler implements Scheduler {
 
   private static Allocation stop(Allocation a, String why) {
     return a.toBuilder().desiredStatus(Allocation.DESIRED_STOP).desiredDescription(why).build();
+  }
+
+  /** True when the allocation's node is draining: service allocations migrate away. */
+  static boolean isDraining(ClusterState state, Allocation a) {
+    return a.nodeId() != null && !a.isClientTerminal()
+        && state.node(a.nodeId()).map(n -> n.drainStrategy() != null).orElse(false);
   }
 
   /** The scheduler's random source for one evaluation: seeded by its id, so passes replay. */

@@ -2,9 +2,9 @@ package dev.caravan.cluster.server;
 
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
-import dev.caravan.cluster.scheduler.GenericScheduler;
 import dev.caravan.cluster.scheduler.Plan;
 import dev.caravan.cluster.scheduler.PlanResult;
+import dev.caravan.cluster.scheduler.SchedulerFactory;
 import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.scheduler.Planner;
 import dev.caravan.cluster.state.Command;
@@ -12,6 +12,7 @@ import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.structs.AllocatedResources;
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.JobDefaults;
@@ -67,6 +68,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
   private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_HEARTBEATS_PER_SECOND = 50;
 
   private final ServerConfig cfg;
   private final Clock clock;
@@ -83,6 +85,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       r -> daemon(r, "caravan-leadership"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       r -> daemon(r, "caravan-heartbeats"));
+  private final java.util.random.RandomGenerator heartbeatJitter = new java.util.SplittableRandom();
   private volatile RaftPeerId leaderId;
   private volatile boolean leader;
   private volatile Thread worker;
@@ -329,27 +332,109 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     if (node == null || node.id() == null || node.id().isBlank()) {
       throw ClusterException.badRequest("node.ID: missing node ID");
     }
-    propose(new Command.NodeRegister(node, now()));
-    heartbeatDeadlines.put(node.id(), clock.millis() + heartbeatTtl.toMillis());
-    return heartbeatTtl;
+    long now = now();
+    propose(new Command.NodeRegister(node, now));
+    proposeEvals(NodeOperations.systemJobEvals(state(), node.id(), now, ClusterServer::newId));
+    return resetHeartbeat(node.id());
+  }
+
+  /** Nomad's rate-scaled TTL: at least the minimum, ~50 heartbeats/s cluster-wide, staggered. */
+  private Duration resetHeartbeat(String nodeId) {
+    Duration ttl = NodeOperations.heartbeatTtl(heartbeatTtl, MAX_HEARTBEATS_PER_SECOND,
+        heartbeatDeadlines.size() + 1, heartbeatJitter);
+    heartbeatDeadlines.put(nodeId, clock.millis() + ttl.toMillis());
+    return ttl;
+  }
+
+  private void proposeEvals(List<Evaluation> evals) throws ClusterException {
+    if (!evals.isEmpty()) {
+      propose(new Command.EvalUpsert(evals, now()));
+    }
   }
 
   @Override
   public Duration heartbeat(String nodeId) throws ClusterException {
     Node node = state().node(nodeId)
         .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
-    heartbeatDeadlines.put(nodeId, clock.millis() + heartbeatTtl.toMillis());
+    Duration ttl = resetHeartbeat(nodeId);
     if (!Node.STATUS_READY.equals(node.status())) {
-      propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_READY, "heartbeat", List.of(),
-          now()));
+      long now = now();
+      propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_READY, "heartbeat",
+          NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId), now));
     }
-    return heartbeatTtl;
+    return ttl;
+  }
+
+  // ---- node lifecycle ----
+
+  @Override
+  public long updateNodeEligibility(String nodeId, boolean eligible) throws ClusterException {
+    Node node = state().node(nodeId)
+        .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
+    if (eligible && node.drainStrategy() != null) {
+      throw ClusterException.badRequest(
+          "Eligibility: can not set node's scheduling eligibility to eligible while it is draining");
+    }
+    long now = now();
+    List<Evaluation> evals = eligible
+        ? NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId) : List.of();
+    return propose(new Command.NodeEligibilityUpdate(nodeId,
+        eligible ? Node.ELIGIBLE : Node.INELIGIBLE, evals, now));
+  }
+
+  @Override
+  public long updateNodeDrain(String nodeId, DrainStrategy drain, boolean markEligible)
+      throws ClusterException {
+    Node node = state().node(nodeId)
+        .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
+    long now = now();
+    if (drain == null) {
+      List<Evaluation> evals = markEligible
+          ? NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId) : List.of();
+      return propose(new Command.NodeDrainUpdate(nodeId, null, markEligible, false, evals, now));
+    }
+    DrainStrategy stamped = NodeOperations.stampDrain(drain, node.drainStrategy(), now);
+    return propose(new Command.NodeDrainUpdate(nodeId, stamped, false, false,
+        NodeOperations.jobEvalsForNode(state(), nodeId, now, ClusterServer::newId), now));
+  }
+
+  /** Leader: completes drains with nothing left and stops what remains at the deadline. */
+  private void checkDrains() {
+    long now = now();
+    for (Node n : state().nodes()) {
+      if (n.drainStrategy() == null || !leader || closed) {
+        continue;
+      }
+      try {
+        List<Allocation> remaining = NodeOperations.remainingOnDrainingNode(state(), n);
+        if (remaining.isEmpty()) {
+          LOG.info("node {} drain complete", n.id());
+          propose(new Command.NodeDrainUpdate(n.id(), null, false, true, List.of(), now));
+        } else if (n.drainStrategy().forceDeadline() > 0 && now >= n.drainStrategy().forceDeadline()) {
+          List<Allocation> stops = new ArrayList<>();
+          for (Allocation a : remaining) {
+            stops.add(a.toBuilder().desiredStatus(Allocation.DESIRED_STOP)
+                .desiredDescription("alloc stopped: node drain deadline reached").build());
+          }
+          propose(new Command.PlanApply(null, List.of(), stops, now));
+          proposeEvals(NodeOperations.jobEvals(remaining, n.id(), now, ClusterServer::newId));
+        }
+      } catch (ClusterException e) {
+        LOG.warn("drain of node {}: {}", n.id(), e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public RaftConfiguration raftConfiguration() {
+    return NodeOperations.raftConfiguration(raft, GROUP_ID, leaderId);
   }
 
   private void checkHeartbeats() {
     if (!leader || closed) {
       return;
     }
+    checkDrains();
     long nowMillis = clock.millis();
     for (Map.Entry<String, Long> e : heartbeatDeadlines.entrySet()) {
       if (e.getValue() > nowMillis) {
@@ -492,6 +577,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
+      case Command.NodeEligibilityUpdate.CODE -> ((Command.NodeEligibilityUpdate) command).evals();
+      case Command.NodeDrainUpdate.CODE -> ((Command.NodeDrainUpdate) command).evals();
       default -> List.of();
     };
     for (Evaluation e : evals) {
@@ -499,6 +586,12 @@ public final class ClusterServer implements Cluster, AutoCloseable {
           .ifPresent(broker::enqueue);
     }
     boolean unblock = command.typeCode() == Command.NodeRegister.CODE
+        || (command.typeCode() == Command.NodeEligibilityUpdate.CODE
+            && Node.ELIGIBLE.equals(((Command.NodeEligibilityUpdate) command).eligibility()))
+        || (command.typeCode() == Command.NodeDrainUpdate.CODE
+            && ((Command.NodeDrainUpdate) command).markEligible())
+        || (command.typeCode() == Command.PlanApply.CODE
+            && !((Command.PlanApply) command).stops().isEmpty())
         || (command.typeCode() == Command.NodeStatusUpdate.CODE
             && Node.STATUS_READY.equals(((Command.NodeStatusUpdate) command).status()))
         || (command.typeCode() == Command.AllocClientUpdate.CODE
@@ -515,7 +608,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
 
   private void workerLoop() {
     Planner planner = new RaftPlanner();
-    GenericScheduler scheduler = new GenericScheduler(this::state, planner, ClusterServer::newId,
+    SchedulerFactory schedulers = new SchedulerFactory(this::state, planner, ClusterServer::newId,
         clock);
     while (leader && !closed && !Thread.currentThread().isInterrupted()) {
       Evaluation eval;
@@ -525,7 +618,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         return;
       }
       try {
-        scheduler.process(eval);
+        schedulers.forEval(eval).process(eval);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {

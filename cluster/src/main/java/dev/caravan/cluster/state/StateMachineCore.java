@@ -32,6 +32,9 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.NodeEligibilityUpdate.CODE ->
+          NodeLifecycle.eligibility(tx, (Command.NodeEligibilityUpdate) command);
+      case Command.NodeDrainUpdate.CODE -> NodeLifecycle.drain(tx, (Command.NodeDrainUpdate) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -212,7 +215,7 @@ public final class StateMachineCore {
   }
 
   /** Copy-on-write bookkeeping for one apply. */
-  private static final class Tx {
+  static final class Tx {
     final StateImage base;
     final long index;
     TreeMap<String, List<Job>> jobs;
