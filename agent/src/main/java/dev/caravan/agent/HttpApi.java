@@ -59,6 +59,8 @@ final class HttpApi {
       cfg.routes.get("/v1/status/leader", ctx -> json(ctx, cluster.leaderAddress()));
       cfg.routes.get("/v1/status/peers", ctx -> json(ctx, cluster.peers()));
       cfg.routes.get("/v1/caravan/sources", this::sources);
+      NodeApi.routes(cfg.routes, cluster);
+      OperatorApi.routes(cfg.routes, cluster);
       cfg.routes.post("/v1/webhooks", ctx -> webhook(ctx, null));
       cfg.routes.post("/v1/webhooks/{provider}", ctx -> webhook(ctx, ctx.pathParam("provider")));
       cfg.routes.exception(ClusterException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
