@@ -279,6 +279,7 @@ public final class StateMachineCore {
           any = true;
           if (!a.isTerminal()) {
             live = true;
+            break; // one live allocation decides: the rest of the scan cannot change it
           }
         }
       }
@@ -291,10 +292,14 @@ public final class StateMachineCore {
         copy.set(0, updated);
         jobs().put(key, Collections.unmodifiableList(copy));
         // keep allocations sharing the stored instance of their version (rare: status changes)
-        for (Allocation a : new ArrayList<>(allocs().values())) {
+        List<Allocation> relink = new ArrayList<>();
+        for (Allocation a : allocs().values()) {
           if (a.job() == job) {
-            allocs().put(a.id(), a.toBuilder().job(updated).build());
+            relink.add(a);
           }
+        }
+        for (Allocation a : relink) {
+          allocs().put(a.id(), a.toBuilder().job(updated).build());
         }
       }
     }
