@@ -85,7 +85,7 @@ public final class GenericScheduler implements Scheduler {
       }
       return new Plan(eval.id(), job, List.of(), stops, null, null, null, false);
     }
-    NodeUsage usage = NodeUsage.of(state);
+    NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
     NodeSelector selector = new NodeSelector(state.nodes(), usage, random(eval));
     for (Allocation a : live) {
       if (job.group(a.taskGroup()) == null) {

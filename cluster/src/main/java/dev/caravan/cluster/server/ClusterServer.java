@@ -128,7 +128,6 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setProperties(props)
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
-    this.raft.start();
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // bounded: a write with no leader for ~30 s fails with 503 instead of hanging
@@ -136,6 +135,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
+    // started after the client exists: gaining leadership proposes through it at once
+    this.raft.start();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
   }
 
@@ -636,7 +637,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     @Override
     public PlanResult submitPlan(Plan plan) throws InterruptedException {
       ClusterState s = state();
-      NodeUsage usage = NodeUsage.of(s);
+      NodeUsage usage = NodeUsage.resourcesOf(s);
       for (Allocation stop : plan.stops()) {
         s.alloc(stop.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
       }

@@ -31,16 +31,56 @@ public final class NodeUsage {
   }
 
   private final Map<String, Slot> nodes = new HashMap<>();
+  /** When set, allocations per job and group are counted for this job only. */
+  private final String focusNamespace;
+  private final String focusJobId;
+  private final boolean countJobs;
 
-  /** Usage of every non-terminal allocation in the state. */
+  /** Usage that counts allocations of every job (tests, small states). */
+  public NodeUsage() {
+    this(null, null, true);
+  }
+
+  private NodeUsage(String focusNamespace, String focusJobId, boolean countJobs) {
+    this.focusNamespace = focusNamespace == null ? "default" : focusNamespace;
+    this.focusJobId = focusJobId;
+    this.countJobs = countJobs;
+  }
+
+  /** Usage of every non-terminal allocation in the state, counting every job. */
   public static NodeUsage of(ClusterState state) {
-    NodeUsage u = new NodeUsage();
+    return fill(new NodeUsage(), state);
+  }
+
+  /**
+   * Usage of every non-terminal allocation, counting allocations per node only for one job
+   * (what {@code distinct_*} and spreads of that job need): one pass without building keys for
+   * the other jobs' allocations.
+   */
+  public static NodeUsage forJob(ClusterState state, String namespace, String jobId) {
+    return fill(new NodeUsage(namespace, jobId, true), state);
+  }
+
+  /** CPU, memory and ports only, as the plan applier needs. */
+  public static NodeUsage resourcesOf(ClusterState state) {
+    return fill(new NodeUsage(null, null, false), state);
+  }
+
+  private static NodeUsage fill(NodeUsage u, ClusterState state) {
     for (Allocation a : state.allocs()) {
       if (!a.isTerminal()) {
         u.add(a);
       }
     }
     return u;
+  }
+
+  private boolean counts(Allocation a) {
+    if (!countJobs) {
+      return false;
+    }
+    return focusJobId == null || (focusJobId.equals(a.jobId())
+        && focusNamespace.equals(a.namespace() == null ? "default" : a.namespace()));
   }
 
   static String jobKey(String namespace, String jobId) {
@@ -69,7 +109,11 @@ public final class NodeUsage {
     if (a.nodeId() == null) {
       return;
     }
-    Slot s = nodes.computeIfAbsent(a.nodeId(), k -> new Slot());
+    Slot s = nodes.get(a.nodeId());
+    if (s == null) {
+      s = new Slot();
+      nodes.put(a.nodeId(), s);
+    }
     AllocatedResources r = a.allocatedResources();
     if (r != null) {
       s.cpu += sign * r.cpu();
@@ -83,8 +127,10 @@ public final class NodeUsage {
         }
       }
     }
-    s.jobs.merge(jobKey(a.namespace(), a.jobId()), sign, Integer::sum);
-    s.jobs.merge(groupKey(a.namespace(), a.jobId(), a.taskGroup()), sign, Integer::sum);
+    if (counts(a)) {
+      s.jobs.merge(jobKey(a.namespace(), a.jobId()), sign, Integer::sum);
+      s.jobs.merge(groupKey(a.namespace(), a.jobId(), a.taskGroup()), sign, Integer::sum);
+    }
   }
 
   /** Allocations of a job ({@code group} null) or of one of its groups on a node. */
