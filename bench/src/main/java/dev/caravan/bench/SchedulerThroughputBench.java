@@ -71,7 +71,7 @@ public final class SchedulerThroughputBench {
       long want = (long) jobs * count;
       ClusterState s = server.state();
       while (placed(s) < want) {
-        Thread.sleep(100); // polling, not awaiting every index: counting scans all allocations
+        Thread.sleep(500); // polling, not awaiting every index: counting scans all allocations
         s = server.state();
         if ((System.nanoTime() - start) > Duration.ofMinutes(10).toNanos()) {
           throw new IllegalStateException("only " + placed(s) + " of " + want + " placed");

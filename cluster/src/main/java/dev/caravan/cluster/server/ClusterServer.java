@@ -663,12 +663,27 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         accepted.clear();
       }
       try {
-        long index = propose(new Command.PlanApply(plan.evalId(), accepted,
+        long index = propose(new Command.PlanApply(plan.evalId(), slim(accepted, s),
             partial && plan.allAtOnce() ? List.of() : plan.stops(), now()));
         return new PlanResult(accepted, plan.stops(), index, partial, index);
       } catch (ClusterException e) {
         throw new IllegalStateException("plan apply failed: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Placements without their job when it is the job's latest version (apply links them to
+     * it): a plan of 100 placements no longer writes the job 100 times into the log.
+     */
+    private List<Allocation> slim(List<Allocation> placements, ClusterState s) {
+      List<Allocation> out = new ArrayList<>(placements.size());
+      for (Allocation p : placements) {
+        Job latest = p.job() == null ? null : s.job(p.namespace(), p.jobId()).orElse(null);
+        boolean isLatest = latest != null && latest.version() == p.job().version()
+            && latest.jobModifyIndex() == p.job().jobModifyIndex();
+        out.add(isLatest ? p.toBuilder().job(null).build() : p);
+      }
+      return out;
     }
 
     @Override

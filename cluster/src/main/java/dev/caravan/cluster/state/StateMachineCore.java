@@ -146,10 +146,13 @@ public final class StateMachineCore {
 
   /** The stored instance of the allocation's job version, so allocations share it. */
   private static Job sharedVersion(Tx tx, Allocation a) {
-    if (a.job() == null) {
-      return null;
-    }
     List<Job> versions = tx.jobs().get(StateImage.jobKey(a.namespace(), a.jobId()));
+    if (a.job() == null) {
+      // a slim placement (the plan applier leaves the job out of the log entry): it runs the
+      // job version that was the latest when the plan was made, which is still the latest
+      // unless the job was registered again in between
+      return versions == null ? null : versions.get(0);
+    }
     if (versions != null) {
       for (Job v : versions) {
         if (v.version() == a.job().version()) {
