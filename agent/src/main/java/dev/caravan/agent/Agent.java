@@ -76,12 +76,13 @@ public final class Agent implements AutoCloseable {
     }
     Clock clock = Clock.systemUTC();
     String raftAddress = config.bindAddr() + ":" + config.rpcPort();
-    List<String> peers = new ArrayList<>(config.retryJoin());
-    if (!peers.contains(raftAddress)) {
-      peers.add(0, raftAddress);
+    try {
+      server = ClusterServer.start(ServerConfig.fromJoin("server-" + config.rpcPort(),
+          config.dataDir().resolve("server"), raftAddress, config.retryJoin(),
+          config.bootstrapExpect(), clock));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    server = ClusterServer.start(new ServerConfig("server-" + config.rpcPort(),
-        config.dataDir().resolve("server"), raftAddress, peers, clock));
     periodic = new PeriodicService(server, clock);
     server.addLeadershipListener(periodic);
     webhooks = new WebhookReceiver(this::webhookSources, this::syncNow,

@@ -68,6 +68,8 @@ final class HttpApi {
       cfg.routes.get("/v1/status/peers", ctx -> json(ctx, cluster.peers()));
       cfg.routes.get("/v1/caravan/sources", this::sources);
       new DeploymentApi(cluster).register(cfg.routes);
+      NodeApi.routes(cfg.routes, cluster);
+      OperatorApi.routes(cfg.routes, cluster);
       cfg.routes.post("/v1/webhooks", ctx -> webhook(ctx, null));
       cfg.routes.post("/v1/webhooks/{provider}", ctx -> webhook(ctx, ctx.pathParam("provider")));
       extraRoutes.forEach(r -> r.accept(cfg.routes));

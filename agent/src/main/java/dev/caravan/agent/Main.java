@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     description = "GitOps orchestrator: Nomad-style jobs in Git, run on your own fleet.",
     subcommands = {AgentCommand.class, JobCommand.class, AllocCommand.class,
         DeploymentCommand.class,
+        NodeCommand.class,
+        ServerCommand.class,
         Main.VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,21 +1,16 @@
 package dev.caravan.cluster.scheduler;
 
+import dev.caravan.cluster.scheduler.feasible.NodeSelector;
+import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.AllocMetric;
-import dev.caravan.cluster.structs.AllocatedResources;
-import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Allocation;
-import dev.caravan.cluster.structs.DriverInfo;
+import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
-import dev.caravan.cluster.structs.Node;
-import dev.caravan.cluster.structs.Resources;
-import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,7 +97,8 @@ public final class GenericScheduler implements Scheduler {
     if (Job.TYPE_SERVICE.equals(job.type())) {
       return ServiceRollout.plan(state, eval, job, live, ids, now);
     }
-    Usage usage = Usage.of(state);
+    NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
+    NodeSelector selector = new NodeSelector(state.nodes(), usage, random(eval));
     for (Allocation a : live) {
       if (job.group(a.taskGroup()) == null) {
         stops.add(stop(a, "alloc not needed as task group was removed"));
@@ -117,6 +113,7 @@ public final class GenericScheduler implements Scheduler {
       int ignore = 0;
       int inPlace = 0;
       List<Integer> toPlace = new ArrayList<>();
+      Map<Integer, Allocation> migrating = new TreeMap<>();
       for (Allocation a : live) {
         if (!group.name().equals(a.taskGroup())) {
           continue;
@@ -134,6 +131,10 @@ public final class GenericScheduler implements Scheduler {
         } else if (failedOrLost && !batch) {
           stops.add(stop(a, "alloc was rescheduled because it failed"));
           usage.release(a);
+          toPlace.add(i);
+          kept.put(i, a);
+        } else if (!batch && isDraining(state, a)) {
+          migrating.put(i, a); // stopped only once its replacement is placed
           toPlace.add(i);
           kept.put(i, a);
         } else if (a.jobVersion() != job.version() && !a.isClientTerminal()
@@ -158,35 +159,37 @@ public final class GenericScheduler implements Scheduler {
         }
       }
       toPlace.sort(Comparator.naturalOrder());
-      Map<String, Integer> exhausted = new TreeMap<>();
-      Map<String, Integer> filtered = new TreeMap<>();
-      int nodesEvaluated = 0;
+      AllocMetric firstFailure = null;
       int failures = 0;
       for (int i : toPlace) {
         Allocation previous = kept.get(i);
-        Selection sel = select(state.nodes(), job, group, usage);
-        nodesEvaluated = sel.evaluated;
-        if (sel.node == null) {
+        if (firstFailure != null) {
+          failures++; // usage only grows within a pass: the rest of the group fails alike
+          continue;
+        }
+        NodeSelector.Selection sel = selector.select(job, group);
+        if (sel.node() == null) {
           failures++;
-          sel.filtered.forEach((k, v) -> filtered.merge(k, v, Math::max));
-          sel.exhausted.forEach((k, v) -> exhausted.merge(k, v, Math::max));
+          firstFailure = sel.metric();
           continue;
         }
         Allocation a = Allocation.builder().id(ids.get()).namespace(job.namespace())
             .evalId(eval.id()).name(job.id() + "." + group.name() + "[" + i + "]")
-            .nodeId(sel.node.id()).nodeName(sel.node.name()).jobId(job.id()).job(job)
-            .taskGroup(group.name()).allocatedResources(ask(group))
+            .nodeId(sel.node().id()).nodeName(sel.node().name()).jobId(job.id()).job(job)
+            .taskGroup(group.name()).allocatedResources(sel.resources())
             .previousAllocation(previous == null ? null : previous.id())
             .createTime(now).modifyTime(now).build();
         usage.add(a);
         placements.add(a);
         place++;
+        Allocation migrated = migrating.get(i);
+        if (migrated != null) {
+          stops.add(stop(migrated, "alloc is being migrated"));
+          usage.release(migrated);
+        }
       }
       if (failures > 0) {
-        int exhaustedCount = exhausted.values().stream().mapToInt(Integer::intValue).sum();
-        failed.put(group.name(), new AllocMetric(nodesEvaluated,
-            filtered.values().stream().mapToInt(Integer::intValue).sum(), Map.of(), Map.of(),
-            filtered, exhaustedCount, Map.of(), exhausted, failures - 1));
+        failed.put(group.name(), coalesced(firstFailure, failures - 1));
       }
       desired.put(group.name(), new Plan.DesiredUpdates(ignore, place - destructive, 0, stop, inPlace,
           destructive, 0, 0));
@@ -194,131 +197,25 @@ public final class GenericScheduler implements Scheduler {
     return new Plan(eval.id(), job, placements, stops, null, failed, desired, job.allAtOnce());
   }
 
+
   static Allocation stop(Allocation a, String why) {
     return a.toBuilder().desiredStatus(Allocation.DESIRED_STOP).desiredDescription(why).build();
   }
 
-  /** What a group asks for, per task. */
-  public static AllocatedResources ask(TaskGroup group) {
-    Map<String, Resources> tasks = new LinkedHashMap<>();
-    for (Task t : group.tasks()) {
-      tasks.put(t.name(), t.resources() == null ? Resources.defaults() : t.resources());
-    }
-    return new AllocatedResources(tasks, List.of(),
-        group.ephemeralDisk() == null ? 0 : 0);
+  /** True when the allocation's node is draining: service allocations migrate away. */
+  static boolean isDraining(ClusterState state, Allocation a) {
+    return a.nodeId() != null && !a.isClientTerminal()
+        && state.node(a.nodeId()).map(n -> n.drainStrategy() != null).orElse(false);
   }
 
-  /** Why a node cannot run a group, or null when it is feasible (capacity aside). */
-  public static String infeasible(Node node, Job job, TaskGroup group) {
-    if (!node.isSchedulable()) {
-      return "node not ready or ineligible";
-    }
-    if (!datacenterMatches(job.datacenters(), node.datacenter())) {
-      return "datacenter";
-    }
-    for (Task t : group.tasks()) {
-      DriverInfo d = node.drivers().get(t.driver());
-      if (d == null || !d.detected() || !d.healthy()) {
-        return "missing drivers";
-      }
-    }
-    return null;
+  /** The scheduler's random source for one evaluation: seeded by its id, so passes replay. */
+  static java.util.random.RandomGenerator random(Evaluation eval) {
+    return new java.util.SplittableRandom(eval.id() == null ? 0 : eval.id().hashCode());
   }
 
-  static boolean datacenterMatches(List<String> patterns, String dc) {
-    if (patterns.isEmpty()) {
-      return true;
-    }
-    for (String p : patterns) {
-      String regex = java.util.regex.Pattern.quote(p).replace("*", "\\E.*\\Q");
-      if (dc != null && dc.matches(regex)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  record Selection(Node node, int evaluated, Map<String, Integer> filtered,
-      Map<String, Integer> exhausted) {}
-
-  /** Feasibility then bin packing: the feasible node that would be fullest after placing. */
-  static Selection select(List<Node> nodes, Job job, TaskGroup group, Usage usage) {
-    AllocatedResources ask = ask(group);
-    Map<String, Integer> filtered = new TreeMap<>();
-    Map<String, Integer> exhausted = new TreeMap<>();
-    Node best = null;
-    double bestScore = -1;
-    for (Node n : nodes) {
-      String why = infeasible(n, job, group);
-      if (why != null) {
-        filtered.merge(why, 1, Integer::sum);
-        continue;
-      }
-      String dim = usage.exhaustedDimension(n, ask);
-      if (dim != null) {
-        exhausted.merge(dim, 1, Integer::sum);
-        continue;
-      }
-      double score = usage.score(n, ask);
-      if (score > bestScore) {
-        bestScore = score;
-        best = n;
-      }
-    }
-    return new Selection(best, nodes.size(), filtered, exhausted);
-  }
-
-  /** CPU and memory in use per node by non-terminal allocations (plus planned ones). */
-  public static final class Usage {
-    private final Map<String, int[]> used = new HashMap<>();
-
-    public static Usage of(ClusterState state) {
-      Usage u = new Usage();
-      for (Allocation a : state.allocs()) {
-        if (!a.isTerminal()) {
-          u.add(a);
-        }
-      }
-      return u;
-    }
-
-    public void add(Allocation a) {
-      if (a.allocatedResources() == null || a.nodeId() == null) {
-        return;
-      }
-      int[] u = used.computeIfAbsent(a.nodeId(), k -> new int[2]);
-      u[0] += a.allocatedResources().cpu();
-      u[1] += a.allocatedResources().memoryMb();
-    }
-
-    public void release(Allocation a) {
-      if (a.allocatedResources() == null || a.nodeId() == null) {
-        return;
-      }
-      int[] u = used.computeIfAbsent(a.nodeId(), k -> new int[2]);
-      u[0] -= a.allocatedResources().cpu();
-      u[1] -= a.allocatedResources().memoryMb();
-    }
-
-    /** The dimension that would overflow ("cpu", "memory"), or null when it fits. */
-    public String exhaustedDimension(Node n, AllocatedResources ask) {
-      int[] u = used.getOrDefault(n.id(), new int[2]);
-      int cpu = n.nodeResources() == null ? 0 : n.nodeResources().cpuShares();
-      int mem = n.nodeResources() == null ? 0 : n.nodeResources().memoryMb();
-      if (u[0] + ask.cpu() > cpu) {
-        return "cpu";
-      }
-      if (u[1] + ask.memoryMb() > mem) {
-        return "memory";
-      }
-      return null;
-    }
-
-    double score(Node n, AllocatedResources ask) {
-      int[] u = used.getOrDefault(n.id(), new int[2]);
-      double cpu = (u[0] + ask.cpu()) / (double) Math.max(1, n.nodeResources().cpuShares());
-      double mem = (u[1] + ask.memoryMb()) / (double) Math.max(1, n.nodeResources().memoryMb());
-      return (cpu + mem) / 2;
-    }
+  static AllocMetric coalesced(AllocMetric m, int more) {
+    return new AllocMetric(m.nodesEvaluated(), m.nodesFiltered(), m.nodesAvailable(),
+        m.classFiltered(), m.constraintFiltered(), m.nodesExhausted(), m.classExhausted(),
+        m.dimensionExhausted(), more);
   }
 }

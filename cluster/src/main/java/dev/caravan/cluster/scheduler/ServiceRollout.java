@@ -1,5 +1,7 @@
 package dev.caravan.cluster.scheduler;
 
+import dev.caravan.cluster.scheduler.feasible.NodeSelector;
+import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.AllocDeploymentStatus;
 import dev.caravan.cluster.structs.AllocMetric;
@@ -48,7 +50,8 @@ final class ServiceRollout {
     List<Allocation> placements = new ArrayList<>();
     Map<String, AllocMetric> failed = new TreeMap<>();
     Map<String, Plan.DesiredUpdates> desired = new TreeMap<>();
-    GenericScheduler.Usage usage = GenericScheduler.Usage.of(state);
+    NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
+    NodeSelector selector = new NodeSelector(state.nodes(), usage, GenericScheduler.random(eval));
 
     Deployment current = null;
     List<Deployment> updates = new ArrayList<>();
@@ -69,7 +72,7 @@ final class ServiceRollout {
       }
     }
     boolean skipCanary = revertsToStable(state, job);
-    Pass pass = new Pass(job, eval, current, ids, now, usage, stops, placements);
+    Pass pass = new Pass(job, eval, current, ids, now, usage, selector, stops, placements);
     for (TaskGroup group : job.taskGroups()) {
       List<Allocation> mine = new ArrayList<>();
       for (Allocation a : live) {
@@ -108,7 +111,8 @@ final class ServiceRollout {
     final Deployment current;
     final Supplier<String> ids;
     final long now;
-    final GenericScheduler.Usage usage;
+    final NodeUsage usage;
+    final NodeSelector selector;
     final List<Allocation> stops;
     final List<Allocation> placements;
     /** The deployment this pass creates, per group, when the version has none yet. */
@@ -118,13 +122,15 @@ final class ServiceRollout {
     String createdId;
 
     Pass(Job job, Evaluation eval, Deployment current, Supplier<String> ids, long now,
-        GenericScheduler.Usage usage, List<Allocation> stops, List<Allocation> placements) {
+        NodeUsage usage, NodeSelector selector, List<Allocation> stops,
+        List<Allocation> placements) {
       this.job = job;
       this.eval = eval;
       this.current = current;
       this.ids = ids;
       this.now = now;
       this.usage = usage;
+      this.selector = selector;
       this.stops = stops;
       this.placements = placements;
     }
@@ -157,6 +163,7 @@ final class ServiceRollout {
       List<Allocation> unpromotedCanaries = new ArrayList<>();
       List<Integer> toPlace = new ArrayList<>();
       Map<Integer, Allocation> previous = new TreeMap<>();
+      List<Allocation> migrating = new ArrayList<>();
       for (Allocation a : mine) {
         int i = a.index();
         boolean isNew = a.jobVersion() == job.version();
@@ -185,6 +192,8 @@ final class ServiceRollout {
           usage.release(a);
           previous.put(i, a);
           stop++;
+        } else if (GenericScheduler.isDraining(state, a)) {
+          migrating.add(a); // stopped only once its replacement is placed
         } else {
           slots.computeIfAbsent(i, k -> new ArrayList<>()).add(a);
         }
@@ -291,9 +300,23 @@ final class ServiceRollout {
       }
       int place = 0;
       for (int i : toPlace) {
+        if (migrating.stream().anyMatch(m -> m.index() == i)) {
+          continue;
+        }
         String did = rolling && active ? deploymentId() : null;
         if (place(state, group, i, previous.get(i), did, false, failed) != null) {
           place++;
+        }
+      }
+      for (Allocation old : migrating) {
+        String did = rolling && active ? deploymentId() : null;
+        if (place(state, group, old.index(), old, did, false, failed) != null) {
+          stops.add(GenericScheduler.stop(old, "alloc is being migrated"));
+          usage.release(old);
+          place++;
+          stop++;
+        } else {
+          ignore++; // nowhere to go: it keeps running on the draining node
         }
       }
       if (!placedCanaryIds.isEmpty()) {
@@ -312,21 +335,17 @@ final class ServiceRollout {
     /** Places one allocation in a slot, or records why it could not; returns it or null. */
     private Allocation place(ClusterState state, TaskGroup group, int slot, Allocation previous,
         String deploymentId, boolean canary, Map<String, AllocMetric> failed) {
-      GenericScheduler.Selection sel = GenericScheduler.select(state.nodes(), job, group, usage);
+      NodeSelector.Selection sel = selector.select(job, group);
       if (sel.node() == null) {
         AllocMetric have = failed.get(group.name());
-        int coalesced = have == null ? 0 : have.coalescedFailures() + 1;
-        failed.put(group.name(), new AllocMetric(sel.evaluated(),
-            sel.filtered().values().stream().mapToInt(Integer::intValue).sum(), Map.of(),
-            Map.of(), sel.filtered(),
-            sel.exhausted().values().stream().mapToInt(Integer::intValue).sum(), Map.of(),
-            sel.exhausted(), coalesced));
+        failed.put(group.name(), have == null ? sel.metric()
+            : GenericScheduler.coalesced(have, have.coalescedFailures() + 1));
         return null;
       }
       Allocation a = Allocation.builder().id(ids.get()).namespace(job.namespace())
           .evalId(eval.id()).name(job.id() + "." + group.name() + "[" + slot + "]")
           .nodeId(sel.node().id()).nodeName(sel.node().name()).jobId(job.id()).job(job)
-          .taskGroup(group.name()).allocatedResources(GenericScheduler.ask(group))
+          .taskGroup(group.name()).allocatedResources(sel.resources())
           .previousAllocation(previous == null ? null : previous.id())
           .deploymentId(deploymentId)
           .deploymentStatus(canary ? new AllocDeploymentStatus(null, 0, true, 0) : null)

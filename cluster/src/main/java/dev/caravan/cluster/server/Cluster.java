@@ -1,6 +1,7 @@
 package dev.caravan.cluster.server;
 
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import java.time.Duration;
@@ -151,6 +152,39 @@ public interface Cluster {
       Long enforcePriorVersion) throws ClusterException {
     throw new ClusterException(501, "job revert is not supported here");
   }
+
+  /**
+   * Sets a node's scheduling eligibility; returns the Raft index.
+   *
+   * @throws ClusterException 404 for an unknown node, 400 when making a draining node eligible
+   */
+  default long updateNodeEligibility(String nodeId, boolean eligible) throws ClusterException {
+    throw new ClusterException(501, "node eligibility is not supported here");
+  }
+
+  /**
+   * Starts or updates ({@code drain} non-null) or cancels ({@code drain} null, then
+   * {@code markEligible} makes the node eligible again) a node's drain; returns the Raft index.
+   * A negative deadline stops everything at once, zero waits for migrations without a deadline.
+   *
+   * @throws ClusterException 404 for an unknown node
+   */
+  default long updateNodeDrain(String nodeId, DrainStrategy drain, boolean markEligible)
+      throws ClusterException {
+    throw new ClusterException(501, "node drain is not supported here");
+  }
+
+  /** The Raft servers as Nomad's {@code /v1/operator/raft/configuration} lists them. */
+  default RaftConfiguration raftConfiguration() {
+    return new RaftConfiguration(List.of(), 0);
+  }
+
+  /** One voter of the Raft group, Nomad's {@code RaftServer}. */
+  record RaftMember(String id, String node, String address, boolean leader, boolean voter,
+      String raftProtocol, String status) {}
+
+  /** Nomad's {@code RaftConfigurationResponse}: the voters and the configuration's index. */
+  record RaftConfiguration(List<RaftMember> servers, long index) {}
 
   /** Registers a job version; {@code enforceIndex} makes it check-and-set on the modify index. */
   record JobRegisterRequest(Job job, boolean enforceIndex, long jobModifyIndex) {}

@@ -4,15 +4,17 @@ import dev.caravan.cluster.deploy.DeploymentRequests;
 import dev.caravan.cluster.deploy.DeploymentWatcher;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
-import dev.caravan.cluster.scheduler.GenericScheduler;
 import dev.caravan.cluster.scheduler.Plan;
 import dev.caravan.cluster.scheduler.PlanResult;
+import dev.caravan.cluster.scheduler.SchedulerFactory;
+import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.scheduler.Planner;
 import dev.caravan.cluster.state.Command;
 import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.structs.AllocatedResources;
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.JobDefaults;
@@ -68,6 +70,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
   private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_HEARTBEATS_PER_SECOND = 50;
 
   private final ServerConfig cfg;
   private final Clock clock;
@@ -85,6 +88,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       r -> daemon(r, "caravan-leadership"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       r -> daemon(r, "caravan-heartbeats"));
+  private final java.util.random.RandomGenerator heartbeatJitter = new java.util.SplittableRandom();
   private volatile RaftPeerId leaderId;
   private volatile boolean leader;
   private volatile Thread worker;
@@ -637,27 +641,109 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     if (node == null || node.id() == null || node.id().isBlank()) {
       throw ClusterException.badRequest("node.ID: missing node ID");
     }
-    propose(new Command.NodeRegister(node, now()));
-    heartbeatDeadlines.put(node.id(), clock.millis() + heartbeatTtl.toMillis());
-    return heartbeatTtl;
+    long now = now();
+    propose(new Command.NodeRegister(node, now));
+    proposeEvals(NodeOperations.systemJobEvals(state(), node.id(), now, ClusterServer::newId));
+    return resetHeartbeat(node.id());
+  }
+
+  /** Nomad's rate-scaled TTL: at least the minimum, ~50 heartbeats/s cluster-wide, staggered. */
+  private Duration resetHeartbeat(String nodeId) {
+    Duration ttl = NodeOperations.heartbeatTtl(heartbeatTtl, MAX_HEARTBEATS_PER_SECOND,
+        heartbeatDeadlines.size() + 1, heartbeatJitter);
+    heartbeatDeadlines.put(nodeId, clock.millis() + ttl.toMillis());
+    return ttl;
+  }
+
+  private void proposeEvals(List<Evaluation> evals) throws ClusterException {
+    if (!evals.isEmpty()) {
+      propose(new Command.EvalUpsert(evals, now()));
+    }
   }
 
   @Override
   public Duration heartbeat(String nodeId) throws ClusterException {
     Node node = state().node(nodeId)
         .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
-    heartbeatDeadlines.put(nodeId, clock.millis() + heartbeatTtl.toMillis());
+    Duration ttl = resetHeartbeat(nodeId);
     if (!Node.STATUS_READY.equals(node.status())) {
-      propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_READY, "heartbeat", List.of(),
-          now()));
+      long now = now();
+      propose(new Command.NodeStatusUpdate(nodeId, Node.STATUS_READY, "heartbeat",
+          NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId), now));
     }
-    return heartbeatTtl;
+    return ttl;
+  }
+
+  // ---- node lifecycle ----
+
+  @Override
+  public long updateNodeEligibility(String nodeId, boolean eligible) throws ClusterException {
+    Node node = state().node(nodeId)
+        .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
+    if (eligible && node.drainStrategy() != null) {
+      throw ClusterException.badRequest(
+          "Eligibility: can not set node's scheduling eligibility to eligible while it is draining");
+    }
+    long now = now();
+    List<Evaluation> evals = eligible
+        ? NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId) : List.of();
+    return propose(new Command.NodeEligibilityUpdate(nodeId,
+        eligible ? Node.ELIGIBLE : Node.INELIGIBLE, evals, now));
+  }
+
+  @Override
+  public long updateNodeDrain(String nodeId, DrainStrategy drain, boolean markEligible)
+      throws ClusterException {
+    Node node = state().node(nodeId)
+        .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
+    long now = now();
+    if (drain == null) {
+      List<Evaluation> evals = markEligible
+          ? NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId) : List.of();
+      return propose(new Command.NodeDrainUpdate(nodeId, null, markEligible, false, evals, now));
+    }
+    DrainStrategy stamped = NodeOperations.stampDrain(drain, node.drainStrategy(), now);
+    return propose(new Command.NodeDrainUpdate(nodeId, stamped, false, false,
+        NodeOperations.jobEvalsForNode(state(), nodeId, now, ClusterServer::newId), now));
+  }
+
+  /** Leader: completes drains with nothing left and stops what remains at the deadline. */
+  private void checkDrains() {
+    long now = now();
+    for (Node n : state().nodes()) {
+      if (n.drainStrategy() == null || !leader || closed) {
+        continue;
+      }
+      try {
+        List<Allocation> remaining = NodeOperations.remainingOnDrainingNode(state(), n);
+        if (remaining.isEmpty()) {
+          LOG.info("node {} drain complete", n.id());
+          propose(new Command.NodeDrainUpdate(n.id(), null, false, true, List.of(), now));
+        } else if (n.drainStrategy().forceDeadline() > 0 && now >= n.drainStrategy().forceDeadline()) {
+          List<Allocation> stops = new ArrayList<>();
+          for (Allocation a : remaining) {
+            stops.add(a.toBuilder().desiredStatus(Allocation.DESIRED_STOP)
+                .desiredDescription("alloc stopped: node drain deadline reached").build());
+          }
+          propose(new Command.PlanApply(null, List.of(), stops, now));
+          proposeEvals(NodeOperations.jobEvals(remaining, n.id(), now, ClusterServer::newId));
+        }
+      } catch (ClusterException e) {
+        LOG.warn("drain of node {}: {}", n.id(), e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public RaftConfiguration raftConfiguration() {
+    return NodeOperations.raftConfiguration(raft, GROUP_ID, leaderId);
   }
 
   private void checkHeartbeats() {
     if (!leader || closed) {
       return;
     }
+    checkDrains();
     long nowMillis = clock.millis();
     for (Map.Entry<String, Long> e : heartbeatDeadlines.entrySet()) {
       if (e.getValue() > nowMillis) {
@@ -800,6 +886,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         yield e == null ? List.of() : List.of(e);
       }
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
+      case Command.NodeEligibilityUpdate.CODE -> ((Command.NodeEligibilityUpdate) command).evals();
+      case Command.NodeDrainUpdate.CODE -> ((Command.NodeDrainUpdate) command).evals();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
       case Command.DeploymentUpdate.CODE -> deploymentEvals((Command.DeploymentUpdate) command);
@@ -822,6 +910,12 @@ public final class ClusterServer implements Cluster, AutoCloseable {
           .ifPresent(broker::enqueue);
     }
     boolean unblock = command.typeCode() == Command.NodeRegister.CODE
+        || (command.typeCode() == Command.NodeEligibilityUpdate.CODE
+            && Node.ELIGIBLE.equals(((Command.NodeEligibilityUpdate) command).eligibility()))
+        || (command.typeCode() == Command.NodeDrainUpdate.CODE
+            && ((Command.NodeDrainUpdate) command).markEligible())
+        || (command.typeCode() == Command.PlanApply.CODE
+            && !((Command.PlanApply) command).stops().isEmpty())
         || (command.typeCode() == Command.NodeStatusUpdate.CODE
             && Node.STATUS_READY.equals(((Command.NodeStatusUpdate) command).status()))
         || (command.typeCode() == Command.AllocClientUpdate.CODE
@@ -849,7 +943,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
 
   private void workerLoop() {
     Planner planner = new RaftPlanner();
-    GenericScheduler scheduler = new GenericScheduler(this::state, planner, ClusterServer::newId,
+    SchedulerFactory schedulers = new SchedulerFactory(this::state, planner, ClusterServer::newId,
         clock);
     while (leader && !closed && !Thread.currentThread().isInterrupted()) {
       Evaluation eval;
@@ -859,7 +953,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         return;
       }
       try {
-        scheduler.process(eval);
+        schedulers.forEval(eval).process(eval);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -877,9 +971,13 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     @Override
     public PlanResult submitPlan(Plan plan) throws InterruptedException {
       ClusterState s = state();
-      GenericScheduler.Usage usage = GenericScheduler.Usage.of(s);
+      NodeUsage usage = NodeUsage.resourcesOf(s);
       for (Allocation stop : plan.stops()) {
         s.alloc(stop.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
+      }
+      // an in-place update replaces what its allocation already holds
+      for (Allocation p : plan.placements()) {
+        s.alloc(p.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
       }
       List<Allocation> accepted = new ArrayList<>();
       boolean partial = false;
@@ -899,7 +997,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         accepted.clear();
       }
       try {
-        Command.PlanApply apply = new Command.PlanApply(plan.evalId(), accepted,
+        Command.PlanApply apply = new Command.PlanApply(plan.evalId(), slim(accepted, s),
             partial && plan.allAtOnce() ? List.of() : plan.stops(), now());
         long index = propose(plan.deployment() == null && plan.deploymentUpdates().isEmpty()
             ? apply
@@ -908,6 +1006,21 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       } catch (ClusterException e) {
         throw new IllegalStateException("plan apply failed: " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * Placements without their job when it is the job's latest version (apply links them to
+     * it): a plan of 100 placements no longer writes the job 100 times into the log.
+     */
+    private List<Allocation> slim(List<Allocation> placements, ClusterState s) {
+      List<Allocation> out = new ArrayList<>(placements.size());
+      for (Allocation p : placements) {
+        Job latest = p.job() == null ? null : s.job(p.namespace(), p.jobId()).orElse(null);
+        boolean isLatest = latest != null && latest.version() == p.job().version()
+            && latest.jobModifyIndex() == p.job().jobModifyIndex();
+        out.add(isLatest ? p.toBuilder().job(null).build() : p);
+      }
+      return out;
     }
 
     @Override

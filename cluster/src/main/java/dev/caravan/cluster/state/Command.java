@@ -1,6 +1,7 @@
 package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
@@ -221,6 +222,46 @@ public sealed interface Command {
     public DeploymentAllocHealth {
       healthy = healthy == null ? List.of() : List.copyOf(healthy);
       unhealthy = unhealthy == null ? List.of() : List.copyOf(unhealthy);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  // ---- node lifecycle and server operations: codes 30-39 ----
+
+  /**
+   * Sets a node's scheduling eligibility ({@code eligible} / {@code ineligible}); evals for the
+   * system jobs a newly eligible node should run.
+   */
+  record NodeEligibilityUpdate(String nodeId, String eligibility, List<Evaluation> evals,
+      long time) implements Command {
+    public static final int CODE = 30;
+
+    public NodeEligibilityUpdate {
+      evals = evals == null ? List.of() : List.copyOf(evals);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /**
+   * Starts, updates, cancels ({@code drain} null) or completes ({@code drain} null,
+   * {@code complete} true) a node's drain. A draining node is ineligible; a canceled drain may
+   * make it eligible again ({@code markEligible}). The leader stamps {@code StartedAt} and
+   * {@code ForceDeadline} into the strategy; evals are for the jobs with allocations there.
+   */
+  record NodeDrainUpdate(String nodeId, DrainStrategy drain, boolean markEligible,
+      boolean complete, List<Evaluation> evals, long time) implements Command {
+    public static final int CODE = 31;
+
+    public NodeDrainUpdate {
+      evals = evals == null ? List.of() : List.copyOf(evals);
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class CommandCodec {
       case Command.NodeRegister.CODE -> Command.NodeRegister.class;
       case Command.NodeStatusUpdate.CODE -> Command.NodeStatusUpdate.class;
       case Command.AllocClientUpdate.CODE -> Command.AllocClientUpdate.class;
+      case Command.NodeEligibilityUpdate.CODE -> Command.NodeEligibilityUpdate.class;
+      case Command.NodeDrainUpdate.CODE -> Command.NodeDrainUpdate.class;
       case Command.DeploymentPlanApply.CODE -> Command.DeploymentPlanApply.class;
       case Command.DeploymentUpdate.CODE -> Command.DeploymentUpdate.class;
       case Command.DeploymentPromote.CODE -> Command.DeploymentPromote.class;

@@ -32,6 +32,9 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.NodeEligibilityUpdate.CODE ->
+          NodeLifecycle.eligibility(tx, (Command.NodeEligibilityUpdate) command);
+      case Command.NodeDrainUpdate.CODE -> NodeLifecycle.drain(tx, (Command.NodeDrainUpdate) command);
       case Command.DeploymentPlanApply.CODE ->
           DeploymentApply.planApply(tx, (Command.DeploymentPlanApply) command);
       case Command.DeploymentUpdate.CODE ->
@@ -205,10 +208,13 @@ public final class StateMachineCore {
 
   /** The stored instance of the allocation's job version, so allocations share it. */
   private static Job sharedVersion(Tx tx, Allocation a) {
-    if (a.job() == null) {
-      return null;
-    }
     List<Job> versions = tx.jobs().get(StateImage.jobKey(a.namespace(), a.jobId()));
+    if (a.job() == null) {
+      // a slim placement (the plan applier leaves the job out of the log entry): it runs the
+      // job version that was the latest when the plan was made, which is still the latest
+      // unless the job was registered again in between
+      return versions == null ? null : versions.get(0);
+    }
     if (versions != null) {
       for (Job v : versions) {
         if (v.version() == a.job().version()) {
@@ -388,6 +394,7 @@ public final class StateMachineCore {
           any = true;
           if (!a.isTerminal()) {
             live = true;
+            break; // one live allocation decides: the rest of the scan cannot change it
           }
         }
       }
@@ -400,10 +407,14 @@ public final class StateMachineCore {
         copy.set(0, updated);
         jobs().put(key, Collections.unmodifiableList(copy));
         // keep allocations sharing the stored instance of their version (rare: status changes)
-        for (Allocation a : new ArrayList<>(allocs().values())) {
+        List<Allocation> relink = new ArrayList<>();
+        for (Allocation a : allocs().values()) {
           if (a.job() == job) {
-            allocs().put(a.id(), a.toBuilder().job(updated).build());
+            relink.add(a);
           }
+        }
+        for (Allocation a : relink) {
+          allocs().put(a.id(), a.toBuilder().job(updated).build());
         }
       }
     }

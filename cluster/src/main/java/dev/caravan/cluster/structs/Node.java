@@ -24,7 +24,8 @@ public record Node(
     @JsonProperty("DrainStrategy") DrainStrategy drainStrategy,
     @JsonProperty("StatusUpdatedAt") long statusUpdatedAt,
     @JsonProperty("CreateIndex") long createIndex,
-    @JsonProperty("ModifyIndex") long modifyIndex) {
+    @JsonProperty("ModifyIndex") long modifyIndex,
+    @JsonProperty("LastDrain") DrainMetadata lastDrain) {
 
   public Node {
     attributes = Structs.copy(attributes);
@@ -73,6 +74,7 @@ public record Node(
     private long statusUpdatedAt;
     private long createIndex;
     private long modifyIndex;
+    private DrainMetadata lastDrain;
 
     private Builder() {}
 
@@ -95,6 +97,7 @@ public record Node(
       statusUpdatedAt = r.statusUpdatedAt;
       createIndex = r.createIndex;
       modifyIndex = r.modifyIndex;
+      lastDrain = r.lastDrain;
     }
 
     public Builder id(String v) { id = v; return this; }
@@ -115,9 +118,10 @@ public record Node(
     public Builder statusUpdatedAt(long v) { statusUpdatedAt = v; return this; }
     public Builder createIndex(long v) { createIndex = v; return this; }
     public Builder modifyIndex(long v) { modifyIndex = v; return this; }
+    public Builder lastDrain(DrainMetadata v) { lastDrain = v; return this; }
 
     public Node build() {
-      return new Node(id, secretId, name, datacenter, nodeClass, nodePool, httpAddr, attributes, meta, nodeResources, drivers, status, statusDescription, schedulingEligibility, drainStrategy, statusUpdatedAt, createIndex, modifyIndex);
+      return new Node(id, secretId, name, datacenter, nodeClass, nodePool, httpAddr, attributes, meta, nodeResources, drivers, status, statusDescription, schedulingEligibility, drainStrategy, statusUpdatedAt, createIndex, modifyIndex, lastDrain);
     }
   }
 }

@@ -63,4 +63,65 @@ class ThreeServerClusterTest {
     assertEquals(2, running(s, "web"));
     assertTrue(next.leaderAddress().equals(next.config().raftAddress()));
   }
+
+  @Test
+  void everyAcknowledgedWriteSurvivesLosingTheLeaderAndARestartedServerCatchesUp(
+      @TempDir Path dir) throws Exception {
+    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
+        "127.0.0.1:" + freePort());
+    List<ServerConfig> configs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      configs.add(new ServerConfig("s" + i, dir.resolve("s" + i), peers.get(i), peers,
+          Clock.systemUTC()));
+      servers.add(ClusterServer.start(configs.get(i)));
+    }
+    ClusterServer leader = awaitLeader(servers);
+    ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    Thread stream = new Thread(() -> {
+      for (int i = 0; !stop.get(); i++) {
+        String id = "job-" + i;
+        try {
+          writer.registerJob(new Cluster.JobRegisterRequest(Fixtures.job(id, 0), false, 0));
+          acknowledged.add(id);
+        } catch (ClusterException e) {
+          failures.incrementAndGet(); // not acknowledged: may or may not be present
+        }
+      }
+    });
+    stream.start();
+
+    awaitCount(acknowledged, 20);
+    int beforeKill = acknowledged.size();
+    servers.remove(leader);
+    leader.close();
+    ClusterServer next = awaitLeader(servers);
+    awaitCount(acknowledged, beforeKill + 20);
+    stop.set(true);
+    stream.join();
+
+    for (ClusterServer s : servers) {
+      ClusterState st = awaitState(s, x -> acknowledged.stream()
+          .allMatch(id -> x.job("default", id).isPresent()));
+      assertTrue(st.jobs().size() >= acknowledged.size());
+    }
+    ClusterServer restarted = ClusterServer.start(configs.get(peers.indexOf(
+        leader.config().raftAddress())));
+    servers.add(restarted);
+    awaitState(restarted, x -> acknowledged.stream()
+        .allMatch(id -> x.job("default", id).isPresent()));
+    assertTrue(next.isLeader() || servers.stream().anyMatch(ClusterServer::isLeader));
+  }
+
+  private static void awaitCount(java.util.Set<String> set, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (set.size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + set.size() + " writes acknowledged, wanted " + n);
+      }
+      Thread.sleep(10);
+    }
+  }
 }

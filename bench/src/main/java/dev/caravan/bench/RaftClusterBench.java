@@ -1,0 +1,135 @@
+package dev.caravan.bench;
+
+import dev.caravan.cluster.server.Cluster;
+import dev.caravan.cluster.server.ClusterException;
+import dev.caravan.cluster.server.ClusterServer;
+import dev.caravan.cluster.server.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Issue 4's Raft figures on three in-JVM servers over loopback gRPC: job registrations per
+ * second from {@code clients} concurrent callers spread over the three servers (followers
+ * forward to the leader) with their p50/p99 latency; then, with one writer going on, the time
+ * from closing the leader to the next acknowledged write. Prints JSON.
+ *
+ * <p>Usage: {@code java -cp <bench classpath> dev.caravan.bench.RaftClusterBench
+ * [registrations=5000] [clients=32]}.
+ */
+public final class RaftClusterBench {
+  public static void main(String[] args) throws Exception {
+    int total = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    Path dir = Files.createTempDirectory("caravan-raft-bench-");
+    List<String> peers = List.of("127.0.0.1:" + SchedulerThroughputBench.freePort(),
+        "127.0.0.1:" + SchedulerThroughputBench.freePort(),
+        "127.0.0.1:" + SchedulerThroughputBench.freePort());
+    List<ClusterServer> servers = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      for (int i = 0; i < 3; i++) {
+        servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
+            peers.get(i), peers, Clock.systemUTC()), Duration.ofHours(1)));
+      }
+      ClusterServer leader = awaitLeader(servers);
+      // warm-up: JIT and gRPC channels
+      run(servers, pool, 500, clients, "warm");
+
+      long[] latencies = new long[total];
+      long start = System.nanoTime();
+      int failed = run(servers, pool, total, clients, "job", latencies);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      Arrays.sort(latencies);
+
+      ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+      AtomicLong firstAckAfterKill = new AtomicLong();
+      AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+      AtomicInteger n = new AtomicInteger();
+      Thread stream = new Thread(() -> {
+        while (firstAckAfterKill.get() == 0) {
+          try {
+            long issued = System.nanoTime();
+            writer.registerJob(new Cluster.JobRegisterRequest(
+                SchedulerThroughputBench.job("failover-" + n.incrementAndGet(), 0), false, 0));
+            if (issued >= killedAt.get()) { // only writes issued after the kill count
+              firstAckAfterKill.compareAndSet(0, System.nanoTime());
+            }
+          } catch (ClusterException e) {
+            // retried by the next iteration
+          }
+        }
+      });
+      stream.start();
+      Thread.sleep(500);
+      killedAt.set(System.nanoTime());
+      leader.close();
+      servers.remove(leader);
+      stream.join();
+      long failoverMillis = (firstAckAfterKill.get() - killedAt.get()) / 1_000_000;
+      System.out.printf("{\"benchmark\":\"raft-3-servers\",\"registrations\":%d,\"clients\":%d,"
+          + "\"failed\":%d,\"elapsed_ms\":%d,\"registrations_per_s\":%.0f,\"p50_ms\":%.2f,"
+          + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d}%n",
+          total, clients, failed, millis, total * 1000.0 / millis,
+          latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
+          latencies[total - 1] / 1e6, failoverMillis);
+    } finally {
+      pool.shutdownNow();
+      for (ClusterServer s : servers) {
+        s.close();
+      }
+    }
+  }
+
+  private static int run(List<ClusterServer> servers, ExecutorService pool, int total,
+      int clients, String prefix) throws Exception {
+    return run(servers, pool, total, clients, prefix, new long[total]);
+  }
+
+  private static int run(List<ClusterServer> servers, ExecutorService pool, int total,
+      int clients, String prefix, long[] latencies) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      workers.add(pool.submit(() -> {
+        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+          ClusterServer s = servers.get(i % servers.size());
+          long t0 = System.nanoTime();
+          try {
+            s.registerJob(new Cluster.JobRegisterRequest(
+                SchedulerThroughputBench.job(prefix + "-" + i, 0), false, 0));
+          } catch (ClusterException e) {
+            failed.incrementAndGet();
+          }
+          latencies[i] = System.nanoTime() - t0;
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : workers) {
+      f.get();
+    }
+    return failed.get();
+  }
+
+  static ClusterServer awaitLeader(List<ClusterServer> servers) throws InterruptedException {
+    while (true) {
+      for (ClusterServer s : servers) {
+        if (s.isLeader()) {
+          return s;
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+}
