@@ -3,6 +3,7 @@ package dev.caravan.cluster.server;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,6 +45,15 @@ public interface Cluster {
    * states, deployment health. Other fields of the given allocations are ignored.
    */
   long updateAllocsFromClient(List<Allocation> updates) throws ClusterException;
+
+  /**
+   * Appends a GitOps sync pass to its source's bounded history; returns the Raft index.
+   *
+   * @throws ClusterException 400 when the record has no source, 503 without a leader
+   */
+  default long recordSourceSync(SourceSyncRecord record) throws ClusterException {
+    throw new ClusterException(501, "sync history is not supported by this cluster");
+  }
 
   /** True when this server leads the Raft group. */
   boolean isLeader();

@@ -321,6 +321,17 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return new JobRegisterResult(eval.id(), evalIndex, jmi, index);
   }
 
+  // ---- GitOps ----
+
+  @Override
+  public long recordSourceSync(dev.caravan.cluster.structs.SourceSyncRecord record)
+      throws ClusterException {
+    if (record == null || record.source().isBlank()) {
+      throw ClusterException.badRequest("source sync: missing source");
+    }
+    return propose(new Command.SourceSync(record));
+  }
+
   // ---- nodes ----
 
   @Override

@@ -5,6 +5,7 @@ import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,4 +51,9 @@ public interface ClusterState {
 
   /** A job's deployments, newest first. */
   List<Deployment> deploymentsByJob(String namespace, String jobId);
+
+  /** A GitOps source's recorded sync passes, newest first (at most {@link SourceSyncRecord#KEPT}). */
+  default List<SourceSyncRecord> sourceSyncs(String source) {
+    return List.of();
+  }
 }

@@ -4,6 +4,7 @@ import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.List;
 
 /**
@@ -102,6 +103,16 @@ public sealed interface Command {
       updates = List.copyOf(updates);
       evals = evals == null ? List.of() : List.copyOf(evals);
     }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Records one GitOps sync pass of a source in its bounded history (codes 20-29: GitOps). */
+  record SourceSync(SourceSyncRecord record) implements Command {
+    public static final int CODE = 20;
 
     @Override
     public int typeCode() {

@@ -35,6 +35,7 @@ public final class CommandCodec {
       case Command.NodeRegister.CODE -> Command.NodeRegister.class;
       case Command.NodeStatusUpdate.CODE -> Command.NodeStatusUpdate.class;
       case Command.AllocClientUpdate.CODE -> Command.AllocClientUpdate.class;
+      case Command.SourceSync.CODE -> Command.SourceSync.class;
       default -> throw new IOException("unknown command type " + code);
     };
     return MAPPER.treeToValue(root.get("Command"), type);

@@ -7,6 +7,7 @@ import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +27,7 @@ public final class StateImage implements ClusterState {
   public static final int KEPT_VERSIONS = 6;
 
   public static final StateImage EMPTY = new StateImage(0, new TreeMap<>(), new TreeMap<>(),
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
   final long index;
   /** Key {@code namespace + '\0' + id}; versions newest first. */
@@ -35,16 +36,20 @@ public final class StateImage implements ClusterState {
   final TreeMap<String, Node> nodes;
   final TreeMap<String, Evaluation> evals;
   final TreeMap<String, Deployment> deployments;
+  /** GitOps sync history by source name, newest first. */
+  final TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
 
   StateImage(long index, TreeMap<String, List<Job>> jobs, TreeMap<String, Allocation> allocs,
       TreeMap<String, Node> nodes, TreeMap<String, Evaluation> evals,
-      TreeMap<String, Deployment> deployments) {
+      TreeMap<String, Deployment> deployments,
+      TreeMap<String, List<SourceSyncRecord>> sourceSyncs) {
     this.index = index;
     this.jobs = jobs;
     this.allocs = allocs;
     this.nodes = nodes;
     this.evals = evals;
     this.deployments = deployments;
+    this.sourceSyncs = sourceSyncs;
   }
 
   static String jobKey(String namespace, String id) {
@@ -165,6 +170,11 @@ public final class StateImage implements ClusterState {
     return out;
   }
 
+  @Override
+  public List<SourceSyncRecord> sourceSyncs(String source) {
+    return sourceSyncs.getOrDefault(source, List.of());
+  }
+
   // ---- snapshots ----
 
   /** The whole image as JSON, for Raft snapshots. */
@@ -177,7 +187,13 @@ public final class StateImage implements ClusterState {
     }
     return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
         slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-        List.copyOf(deployments.values())));
+        List.copyOf(deployments.values()), allSyncs()));
+  }
+
+  private List<SourceSyncRecord> allSyncs() {
+    List<SourceSyncRecord> out = new ArrayList<>();
+    sourceSyncs.values().forEach(out::addAll);
+    return out;
   }
 
   /**
@@ -208,7 +224,12 @@ public final class StateImage implements ClusterState {
     s.evals().forEach(e -> evals.put(e.id(), e));
     TreeMap<String, Deployment> deployments = new TreeMap<>();
     s.deployments().forEach(d -> deployments.put(d.id(), d));
-    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments);
+    TreeMap<String, List<SourceSyncRecord>> syncs = new TreeMap<>();
+    for (SourceSyncRecord r : s.sourceSyncs()) {
+      syncs.computeIfAbsent(r.source(), k -> new ArrayList<>()).add(r);
+    }
+    syncs.replaceAll((k, v) -> Collections.unmodifiableList(v));
+    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments, syncs);
   }
 
   record Snapshot(
@@ -217,13 +238,15 @@ public final class StateImage implements ClusterState {
       @JsonProperty("Allocs") List<Allocation> allocs,
       @JsonProperty("Nodes") List<Node> nodes,
       @JsonProperty("Evals") List<Evaluation> evals,
-      @JsonProperty("Deployments") List<Deployment> deployments) {
+      @JsonProperty("Deployments") List<Deployment> deployments,
+      @JsonProperty("SourceSyncs") List<SourceSyncRecord> sourceSyncs) {
     Snapshot {
       jobs = jobs == null ? List.of() : jobs;
       allocs = allocs == null ? List.of() : allocs;
       nodes = nodes == null ? List.of() : nodes;
       evals = evals == null ? List.of() : evals;
       deployments = deployments == null ? List.of() : deployments;
+      sourceSyncs = sourceSyncs == null ? List.of() : sourceSyncs;
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class StateMachineCore {
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
+      case Command.SourceSync.CODE -> sourceSync(tx, (Command.SourceSync) command);
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -211,6 +213,16 @@ public final class StateMachineCore {
     }
   }
 
+  private static void sourceSync(Tx tx, Command.SourceSync c) {
+    SourceSyncRecord r = c.record();
+    List<SourceSyncRecord> have = tx.base.sourceSyncs.getOrDefault(r.source(), List.of());
+    List<SourceSyncRecord> next = new ArrayList<>(Math.min(have.size() + 1, SourceSyncRecord.KEPT));
+    next.add(r.withIndex(tx.index));
+    next.addAll(have.subList(0, Math.min(have.size(), SourceSyncRecord.KEPT - 1)));
+    tx.sourceSyncs = new TreeMap<>(tx.base.sourceSyncs);
+    tx.sourceSyncs.put(r.source(), Collections.unmodifiableList(next));
+  }
+
   /** Copy-on-write bookkeeping for one apply. */
   private static final class Tx {
     final StateImage base;
@@ -219,6 +231,7 @@ public final class StateMachineCore {
     TreeMap<String, Allocation> allocs;
     TreeMap<String, Node> nodes;
     TreeMap<String, Evaluation> evals;
+    TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
 
     Tx(StateImage base, long index) {
       this.base = base;
@@ -302,7 +315,8 @@ public final class StateMachineCore {
           allocs == null ? base.allocs : allocs,
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
-          base.deployments);
+          base.deployments,
+          sourceSyncs == null ? base.sourceSyncs : sourceSyncs);
     }
   }
 }
