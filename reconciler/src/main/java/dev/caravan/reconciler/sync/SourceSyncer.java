@@ -87,6 +87,16 @@ public final class SourceSyncer implements AutoCloseable {
     return Optional.ofNullable(lastReport);
   }
 
+  /**
+   * The plan of {@code ref} (branch, tag or commit) against the live cluster; changes nothing.
+   *
+   * @throws IOException when the ref cannot be fetched or found
+   */
+  public dev.caravan.reconciler.plan.SourcePlan plan(String ref) throws IOException {
+    SourceSnapshot snap = git.fetchRef(ref);
+    return SourcePlanner.plan(config, snap, ref, cluster.state(), claims);
+  }
+
   /** The source's Git mirror, for plans and reverts. */
   public GitSource git() {
     return git;
@@ -207,24 +217,32 @@ public final class SourceSyncer implements AutoCloseable {
     }
     varSources = snap.varFiles();
     parsedByPath.clear();
-    Map<String, String> out = new TreeMap<>();
-    List<String> errors = new ArrayList<>();
-    for (String vf : config.varFiles()) {
-      String text = snap.varFiles().get(vf);
-      if (text == null) {
-        errors.add(vf + ":1:1: variable file not found at " + shortSha(snap.commit()));
-        continue;
-      }
-      try {
-        for (Map.Entry<String, Object> e : new HCLParser().parse(text).entrySet()) {
-          out.put(e.getKey(), String.valueOf(e.getValue()));
+    Vars v = Vars.parse(config.varFiles(), snap);
+    vars = v.values();
+    varErrors = v.errors();
+  }
+
+  /** Variables from a commit's variable files, or what keeps them from being read. */
+  record Vars(Map<String, String> values, List<String> errors) {
+    static Vars parse(List<String> varFiles, SourceSnapshot snap) {
+      Map<String, String> out = new TreeMap<>();
+      List<String> errors = new ArrayList<>();
+      for (String vf : varFiles) {
+        String text = snap.varFiles().get(vf);
+        if (text == null) {
+          errors.add(vf + ":1:1: variable file not found at " + shortSha(snap.commit()));
+          continue;
         }
-      } catch (Exception e) {
-        errors.add(vf + ":1:1: " + e.getMessage());
+        try {
+          for (Map.Entry<String, Object> e : new HCLParser().parse(text).entrySet()) {
+            out.put(e.getKey(), String.valueOf(e.getValue()));
+          }
+        } catch (Exception e) {
+          errors.add(vf + ":1:1: " + e.getMessage());
+        }
       }
+      return new Vars(Map.copyOf(out), List.copyOf(errors));
     }
-    vars = out;
-    varErrors = List.copyOf(errors);
   }
 
   private SyncDecider.Desired desired(String path, SourceSnapshot.File file, String commit) {
@@ -262,6 +280,10 @@ public final class SourceSyncer implements AutoCloseable {
   }
 
   private Job withSourceMeta(Job job, String path, String commit) {
+    return withSourceMeta(config, job, path, commit);
+  }
+
+  static Job withSourceMeta(SourceConfig config, Job job, String path, String commit) {
     Map<String, String> meta = new LinkedHashMap<>(job.meta());
     meta.put(JobComparison.META_SOURCE, config.name());
     meta.put(JobComparison.META_PATH, path);
