@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code caravan} executable: agent, CLI and version in one binary. */
 @Command(name = "caravan", mixinStandardHelpOptions = false,
     description = "GitOps orchestrator: Nomad-style jobs in Git, run on your own fleet.",
-    subcommands = {AgentCommand.class, JobCommand.class, Main.VersionCommand.class,
+    subcommands = {AgentCommand.class, JobCommand.class, SourceCommand.class, PlanCommand.class,
+        Main.VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

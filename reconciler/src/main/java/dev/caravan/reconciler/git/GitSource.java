@@ -285,7 +285,8 @@ public final class GitSource implements AutoCloseable {
       }
       RevertCommand revert = clone.revert().include(id).setOurCommitName("HEAD");
       RevCommit made = revert.call();
-      if (made == null || revert.getFailingResult() != null || !revert.getUnmergedPaths().isEmpty()) {
+      if (made == null || revert.getFailingResult() != null
+          || (revert.getUnmergedPaths() != null && !revert.getUnmergedPaths().isEmpty())) {
         throw new IOException("revert of " + commit + " conflicts: "
             + revert.getUnmergedPaths() + "; revert it by hand");
       }

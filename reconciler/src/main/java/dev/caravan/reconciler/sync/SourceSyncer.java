@@ -62,6 +62,7 @@ public final class SourceSyncer implements AutoCloseable {
   private long lastSuccessAt;
   private String lastRecordedFailure;
   private volatile Map<Watched, Long> watched = Map.of();
+  private volatile Map<String, String> namespaces = Map.of();
   private volatile SyncReport lastReport;
 
   public SourceSyncer(SourceConfig config, Path mirrorDir, Cluster cluster,
@@ -95,6 +96,32 @@ public final class SourceSyncer implements AutoCloseable {
   public dev.caravan.reconciler.plan.SourcePlan plan(String ref) throws IOException {
     SourceSnapshot snap = git.fetchRef(ref);
     return SourcePlanner.plan(config, snap, ref, cluster.state(), claims);
+  }
+
+  /** The last report with each job's health judged again from the latest state. */
+  public Optional<SyncReport> status() {
+    SyncReport r = lastReport;
+    if (r == null) {
+      return Optional.empty();
+    }
+    ClusterState s = cluster.state();
+    List<JobSyncState> jobs = new ArrayList<>();
+    for (JobSyncState j : r.jobs()) {
+      Job live = j.jobId() == null ? null : s.job(jobNamespace(j), j.jobId()).orElse(null);
+      if (live == null) {
+        jobs.add(j.withHealth(null));
+        continue;
+      }
+      List<Deployment> deps = s.deploymentsByJob(live.namespace(), live.id());
+      jobs.add(j.withHealth(JobHealth.of(live, s.allocsByJob(live.namespace(), live.id()),
+          deps.isEmpty() ? null : deps.get(0))));
+    }
+    return Optional.of(new SyncReport(r.source(), r.commit(), r.error(), jobs, r.attemptedAt(),
+        r.lastSuccessAt(), r.durationNanos()));
+  }
+
+  private String jobNamespace(JobSyncState j) {
+    return namespaces.getOrDefault(j.jobId(), "default");
   }
 
   /** The source's Git mirror, for plans and reverts. */
@@ -375,6 +402,9 @@ public final class SourceSyncer implements AutoCloseable {
       }
     }
     watched = Map.copyOf(watch);
+    Map<String, String> ns = new HashMap<>();
+    watch.keySet().forEach(w -> ns.put(w.id(), w.namespace() == null ? "default" : w.namespace()));
+    namespaces = Map.copyOf(ns);
     return out;
   }
 
