@@ -11,6 +11,7 @@ import dev.caravan.reconciler.plan.SourcePlan;
 import dev.caravan.reconciler.sync.JobSyncState;
 import dev.caravan.reconciler.sync.SourcePlanner;
 import dev.caravan.reconciler.sync.SourceReconciler;
+import dev.caravan.reconciler.sync.SourceSpecs;
 import dev.caravan.reconciler.sync.SourceSyncer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -77,6 +78,7 @@ final class SourcesApi {
     m.put("PreserveCounts", c.preserveCounts());
     m.put("VarFiles", c.varFiles());
     m.put("Auth", c.auth().toString());
+    m.put("Runtime", sources.isRuntime(c.name()));
     long next = sources.nextPollAt(c.name());
     m.put("NextPoll", next == 0 ? 0 : next * 1_000_000L);
     syncer.status().ifPresent(r -> {
@@ -117,11 +119,15 @@ final class SourcesApi {
           strings(b.get("VarFiles")), new SourceAuth(a.path("Token").asText(null),
               a.path("Username").asText(null), a.path("Password").asText(null),
               a.path("SSHKeyFile").asText(null), a.path("KnownHostsFile").asText(null)));
-      sources.add(config);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new HttpApi.ApiException(e.getMessage() != null && e.getMessage().endsWith("already exists")
-          ? 409 : 400, String.valueOf(e.getMessage()));
+      throw new HttpApi.ApiException(400, String.valueOf(e.getMessage()));
     }
+    if (sources.syncer(config.name()).isPresent()) {
+      throw new HttpApi.ApiException(409, "source " + config.name() + " already exists");
+    }
+    // replicated, so that the next leader runs it too; every server picks it up from the state
+    cluster.upsertGitSource(SourceSpecs.toSpec(config));
+    sources.syncFromState(cluster.state());
     ctx.status(201);
     json(ctx, Map.of("Name", config.name()));
   }
@@ -147,10 +153,13 @@ final class SourcesApi {
   }
 
   private void remove(Context ctx) throws Exception {
-    String name = ctx.pathParam("name");
-    if (!sources.remove(name)) {
-      throw new HttpApi.ApiException(404, "source not found: " + name);
+    String name = syncer(ctx).config().name();
+    if (!sources.isRuntime(name)) {
+      throw new HttpApi.ApiException(409, "source " + name
+          + " is defined in the agent config file; remove it there");
     }
+    cluster.deleteGitSource(name);
+    sources.syncFromState(cluster.state());
     json(ctx, Map.of("Name", name));
   }
 

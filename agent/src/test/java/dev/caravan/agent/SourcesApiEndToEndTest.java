@@ -63,6 +63,9 @@ class SourcesApiEndToEndTest {
       assertEquals(409, send("POST", addr + "/v1/caravan/sources", """
           {"Name": "app", "URL": "%s"}""".formatted(bare.toUri())).statusCode());
       awaitTrue(() -> agent.server().state().job("default", "a").isPresent(), "a synced");
+      assertEquals("app", agent.server().state().gitSources().get(0).name(),
+          "a run-time source is replicated");
+      assertTrue(get(addr + "/v1/caravan/sources/app").path("Runtime").asBoolean());
       awaitTrue(() -> "Healthy".equals(get(addr + "/v1/caravan/sources/app").path("Jobs").path(0)
           .path("Health").asText()), "a is healthy once its allocation runs");
 
@@ -115,6 +118,7 @@ class SourcesApiEndToEndTest {
 
       assertEquals(200, send("DELETE", addr + "/v1/caravan/sources/app", null).statusCode());
       assertEquals(404, send("GET", addr + "/v1/caravan/sources/app", null).statusCode());
+      assertTrue(agent.server().state().gitSources().isEmpty());
       assertFalse(agent.server().state().job("default", "a").orElseThrow().stop(),
           "removing a source leaves its jobs");
     }

@@ -55,6 +55,25 @@ public interface Cluster {
     throw new ClusterException(501, "sync history is not supported by this cluster");
   }
 
+  /**
+   * Adds or replaces a run-time GitOps source (validated by the caller); returns the index.
+   *
+   * @throws ClusterException 400 without a name, 503 without a leader
+   */
+  default long upsertGitSource(dev.caravan.cluster.structs.GitSourceSpec source)
+      throws ClusterException {
+    throw new ClusterException(501, "run-time sources are not supported by this cluster");
+  }
+
+  /**
+   * Removes a run-time GitOps source; returns the index.
+   *
+   * @throws ClusterException 404 when there is no such run-time source
+   */
+  default long deleteGitSource(String name) throws ClusterException {
+    throw new ClusterException(501, "run-time sources are not supported by this cluster");
+  }
+
   /** True when this server leads the Raft group. */
   boolean isLeader();
 

@@ -332,6 +332,23 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return propose(new Command.SourceSync(record));
   }
 
+  @Override
+  public long upsertGitSource(dev.caravan.cluster.structs.GitSourceSpec source)
+      throws ClusterException {
+    if (source == null || source.name().isBlank()) {
+      throw ClusterException.badRequest("source: missing name");
+    }
+    return propose(new Command.SourceUpsert(source));
+  }
+
+  @Override
+  public long deleteGitSource(String name) throws ClusterException {
+    if (state().gitSources().stream().noneMatch(s -> s.name().equals(name))) {
+      throw ClusterException.notFound("source not found: " + name);
+    }
+    return propose(new Command.SourceDelete(name));
+  }
+
   // ---- nodes ----
 
   @Override

@@ -3,6 +3,7 @@ package dev.caravan.cluster.server;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.SourceSyncRecord;
@@ -54,6 +55,11 @@ public interface ClusterState {
 
   /** A GitOps source's recorded sync passes, newest first (at most {@link SourceSyncRecord#KEPT}). */
   default List<SourceSyncRecord> sourceSyncs(String source) {
+    return List.of();
+  }
+
+  /** GitOps sources added at run time, sorted by name. */
+  default List<GitSourceSpec> gitSources() {
     return List.of();
   }
 }

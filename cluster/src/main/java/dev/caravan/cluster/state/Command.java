@@ -2,6 +2,7 @@ package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.SourceSyncRecord;
@@ -113,6 +114,26 @@ public sealed interface Command {
   /** Records one GitOps sync pass of a source in its bounded history (codes 20-29: GitOps). */
   record SourceSync(SourceSyncRecord record) implements Command {
     public static final int CODE = 20;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Adds or replaces a GitOps source added at run time. */
+  record SourceUpsert(GitSourceSpec source) implements Command {
+    public static final int CODE = 21;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Removes a GitOps source added at run time (its jobs and history stay). */
+  record SourceDelete(String name) implements Command {
+    public static final int CODE = 22;
 
     @Override
     public int typeCode() {

@@ -36,6 +36,8 @@ public final class CommandCodec {
       case Command.NodeStatusUpdate.CODE -> Command.NodeStatusUpdate.class;
       case Command.AllocClientUpdate.CODE -> Command.AllocClientUpdate.class;
       case Command.SourceSync.CODE -> Command.SourceSync.class;
+      case Command.SourceUpsert.CODE -> Command.SourceUpsert.class;
+      case Command.SourceDelete.CODE -> Command.SourceDelete.class;
       default -> throw new IOException("unknown command type " + code);
     };
     return MAPPER.treeToValue(root.get("Command"), type);

@@ -5,6 +5,7 @@ import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.SourceSyncRecord;
@@ -27,7 +28,7 @@ public final class StateImage implements ClusterState {
   public static final int KEPT_VERSIONS = 6;
 
   public static final StateImage EMPTY = new StateImage(0, new TreeMap<>(), new TreeMap<>(),
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
   final long index;
   /** Key {@code namespace + '\0' + id}; versions newest first. */
@@ -38,11 +39,14 @@ public final class StateImage implements ClusterState {
   final TreeMap<String, Deployment> deployments;
   /** GitOps sync history by source name, newest first. */
   final TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
+  /** GitOps sources added at run time, by name. */
+  final TreeMap<String, GitSourceSpec> gitSources;
 
   StateImage(long index, TreeMap<String, List<Job>> jobs, TreeMap<String, Allocation> allocs,
       TreeMap<String, Node> nodes, TreeMap<String, Evaluation> evals,
       TreeMap<String, Deployment> deployments,
-      TreeMap<String, List<SourceSyncRecord>> sourceSyncs) {
+      TreeMap<String, List<SourceSyncRecord>> sourceSyncs,
+      TreeMap<String, GitSourceSpec> gitSources) {
     this.index = index;
     this.jobs = jobs;
     this.allocs = allocs;
@@ -50,6 +54,7 @@ public final class StateImage implements ClusterState {
     this.evals = evals;
     this.deployments = deployments;
     this.sourceSyncs = sourceSyncs;
+    this.gitSources = gitSources;
   }
 
   static String jobKey(String namespace, String id) {
@@ -175,6 +180,11 @@ public final class StateImage implements ClusterState {
     return sourceSyncs.getOrDefault(source, List.of());
   }
 
+  @Override
+  public List<GitSourceSpec> gitSources() {
+    return List.copyOf(gitSources.values());
+  }
+
   // ---- snapshots ----
 
   /** The whole image as JSON, for Raft snapshots. */
@@ -187,7 +197,7 @@ public final class StateImage implements ClusterState {
     }
     return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
         slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-        List.copyOf(deployments.values()), allSyncs()));
+        List.copyOf(deployments.values()), allSyncs(), List.copyOf(gitSources.values())));
   }
 
   private List<SourceSyncRecord> allSyncs() {
@@ -229,7 +239,9 @@ public final class StateImage implements ClusterState {
       syncs.computeIfAbsent(r.source(), k -> new ArrayList<>()).add(r);
     }
     syncs.replaceAll((k, v) -> Collections.unmodifiableList(v));
-    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments, syncs);
+    TreeMap<String, GitSourceSpec> gitSources = new TreeMap<>();
+    s.gitSources().forEach(g -> gitSources.put(g.name(), g));
+    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments, syncs, gitSources);
   }
 
   record Snapshot(
@@ -239,7 +251,8 @@ public final class StateImage implements ClusterState {
       @JsonProperty("Nodes") List<Node> nodes,
       @JsonProperty("Evals") List<Evaluation> evals,
       @JsonProperty("Deployments") List<Deployment> deployments,
-      @JsonProperty("SourceSyncs") List<SourceSyncRecord> sourceSyncs) {
+      @JsonProperty("SourceSyncs") List<SourceSyncRecord> sourceSyncs,
+      @JsonProperty("GitSources") List<GitSourceSpec> gitSources) {
     Snapshot {
       jobs = jobs == null ? List.of() : jobs;
       allocs = allocs == null ? List.of() : allocs;
@@ -247,6 +260,7 @@ public final class StateImage implements ClusterState {
       evals = evals == null ? List.of() : evals;
       deployments = deployments == null ? List.of() : deployments;
       sourceSyncs = sourceSyncs == null ? List.of() : sourceSyncs;
+      gitSources = gitSources == null ? List.of() : gitSources;
     }
   }
 }

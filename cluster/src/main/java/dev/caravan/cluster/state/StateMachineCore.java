@@ -2,6 +2,7 @@ package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.SourceSyncRecord;
@@ -34,6 +35,15 @@ public final class StateMachineCore {
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
       case Command.SourceSync.CODE -> sourceSync(tx, (Command.SourceSync) command);
+      case Command.SourceUpsert.CODE -> {
+        Command.SourceUpsert c = (Command.SourceUpsert) command;
+        tx.gitSources = new TreeMap<>(tx.base.gitSources);
+        tx.gitSources.put(c.source().name(), c.source().withModifyIndex(tx.index));
+      }
+      case Command.SourceDelete.CODE -> {
+        tx.gitSources = new TreeMap<>(tx.base.gitSources);
+        tx.gitSources.remove(((Command.SourceDelete) command).name());
+      }
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -232,6 +242,7 @@ public final class StateMachineCore {
     TreeMap<String, Node> nodes;
     TreeMap<String, Evaluation> evals;
     TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
+    TreeMap<String, GitSourceSpec> gitSources;
 
     Tx(StateImage base, long index) {
       this.base = base;
@@ -316,7 +327,8 @@ public final class StateMachineCore {
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
           base.deployments,
-          sourceSyncs == null ? base.sourceSyncs : sourceSyncs);
+          sourceSyncs == null ? base.sourceSyncs : sourceSyncs,
+          gitSources == null ? base.gitSources : gitSources);
     }
   }
 }

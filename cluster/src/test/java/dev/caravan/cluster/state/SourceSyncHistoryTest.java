@@ -2,6 +2,7 @@ package dev.caravan.cluster.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,29 @@ class SourceSyncHistoryTest {
     assertEquals(c, decoded);
     assertEquals(s.sourceSyncs("app"), restored.sourceSyncs("app"));
     assertEquals(3, restored.sourceSyncs("app").get(0).jobs().get(0).version());
+  }
+
+  @Test
+  void runTimeSourcesAreAddedReplacedAndRemovedAndSurviveASnapshot() throws Exception {
+    StateImage s = StateMachineCore.apply(StateImage.EMPTY, 1, new Command.SourceUpsert(spec("b", "u1")));
+    s = StateMachineCore.apply(s, 2, new Command.SourceUpsert(spec("a", "u2")));
+    s = StateMachineCore.apply(s, 3, CommandCodec.decode(CommandCodec.encode(
+        new Command.SourceUpsert(spec("b", "u3")))));
+
+    StateImage restored = StateImage.fromJson(s.toJson());
+    StateImage removed = StateMachineCore.apply(restored, 4,
+        CommandCodec.decode(CommandCodec.encode(new Command.SourceDelete("a"))));
+
+    assertEquals(List.of("a", "b"), restored.gitSources().stream().map(GitSourceSpec::name).toList());
+    assertEquals("u3", restored.gitSources().get(1).url());
+    assertEquals(3, restored.gitSources().get(1).modifyIndex());
+    assertEquals("t0ken", restored.gitSources().get(1).token());
+    assertEquals(List.of("b"), removed.gitSources().stream().map(GitSourceSpec::name).toList());
+  }
+
+  private static GitSourceSpec spec(String name, String url) {
+    return new GitSourceSpec(name, url, "main", List.of("jobs/**/*.hcl"), null, 60_000_000_000L,
+        false, 0.3, true, false, null, "t0ken", null, null, null, null, 0);
   }
 
   private static SourceSyncRecord record(String source, String commit) {

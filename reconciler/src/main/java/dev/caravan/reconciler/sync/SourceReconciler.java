@@ -40,6 +40,8 @@ public final class SourceReconciler implements AutoCloseable {
   private final Consumer<SourceSyncer.SyncReport> listener;
   private final JobClaims claims = new JobClaims();
   private final Map<String, Runner> runners = new ConcurrentSkipListMap<>();
+  /** Run-time sources (replicated) by name, with the index of the spec they run. */
+  private final Map<String, Long> runtime = new ConcurrentSkipListMap<>();
   private final ScheduledExecutorService executor;
   private volatile boolean closed;
   private Thread watcher;
@@ -63,6 +65,7 @@ public final class SourceReconciler implements AutoCloseable {
     cluster.addLeadershipListener(new Cluster.LeadershipListener() {
       @Override
       public void leadershipGained() {
+        syncFromState(cluster.state());
         runners.values().forEach(r -> r.trigger(SourceSyncer.SyncOptions.POLL));
       }
 
@@ -89,6 +92,38 @@ public final class SourceReconciler implements AutoCloseable {
     runners.put(config.name(), r);
     r.trigger(SourceSyncer.SyncOptions.POLL);
     return syncer;
+  }
+
+  /** True when the source was added at run time (replicated), not from the agent config. */
+  public boolean isRuntime(String name) {
+    return runtime.containsKey(name);
+  }
+
+  /**
+   * Runs the replicated run-time sources: adds new ones, restarts changed ones, removes
+   * deleted ones. A run-time source named like a config-file source is ignored.
+   */
+  public synchronized void syncFromState(ClusterState state) {
+    Map<String, dev.caravan.cluster.structs.GitSourceSpec> specs = new java.util.TreeMap<>();
+    state.gitSources().forEach(g -> specs.put(g.name(), g));
+    for (String name : List.copyOf(runtime.keySet())) {
+      dev.caravan.cluster.structs.GitSourceSpec g = specs.get(name);
+      if (g == null || g.modifyIndex() != runtime.get(name)) {
+        runtime.remove(name);
+        remove(name);
+      }
+    }
+    for (dev.caravan.cluster.structs.GitSourceSpec g : specs.values()) {
+      if (runtime.containsKey(g.name()) || runners.containsKey(g.name())) {
+        continue;
+      }
+      try {
+        add(SourceSpecs.fromSpec(g));
+        runtime.put(g.name(), g.modifyIndex());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("run-time source {} ignored: {}", g.name(), e.getMessage());
+      }
+    }
   }
 
   /** Stops syncing a source; its jobs stay as they are. False when there is no such source. */
@@ -135,6 +170,7 @@ public final class SourceReconciler implements AutoCloseable {
       try {
         ClusterState s = cluster.awaitIndex(index, WATCH_WAIT);
         index = s.index();
+        syncFromState(s);
         if (!cluster.isLeader()) {
           continue;
         }
