@@ -74,6 +74,32 @@ public interface Cluster {
     throw new ClusterException(501, "run-time sources are not supported by this cluster");
   }
 
+  /**
+   * Registers several jobs in order in one Raft write, each validated and checked-and-set on
+   * its own: the answer has one outcome per request, in order (status 200, 400 or 409). The
+   * default registers them one by one.
+   *
+   * @throws ClusterException 503 when the write itself fails
+   */
+  default List<BatchOutcome> registerJobs(List<JobRegisterRequest> requests)
+      throws ClusterException {
+    List<BatchOutcome> out = new java.util.ArrayList<>();
+    for (JobRegisterRequest r : requests) {
+      try {
+        out.add(new BatchOutcome(200, null, registerJob(r)));
+      } catch (ClusterException e) {
+        if (e.status() != 400 && e.status() != 409) {
+          throw e;
+        }
+        out.add(new BatchOutcome(e.status(), e.getMessage(), null));
+      }
+    }
+    return out;
+  }
+
+  /** One job of a batch: its status, the refusal's message, or the register's result. */
+  record BatchOutcome(int status, String message, JobRegisterResult result) {}
+
   /** True when this server leads the Raft group. */
   boolean isLeader();
 

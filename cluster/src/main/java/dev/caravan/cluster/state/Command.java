@@ -140,4 +140,21 @@ public sealed interface Command {
       return CODE;
     }
   }
+
+  /**
+   * Registers several job versions in one log entry (a GitOps pass), in order; each keeps its
+   * own check-and-set and evaluation, exactly as {@link JobRegister} would.
+   */
+  record JobRegisterBatch(List<JobRegister> registers) implements Command {
+    public static final int CODE = 23;
+
+    public JobRegisterBatch {
+      registers = List.copyOf(registers);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
 }

@@ -35,6 +35,8 @@ public final class StateMachineCore {
       case Command.AllocClientUpdate.CODE ->
           allocClientUpdate(tx, (Command.AllocClientUpdate) command);
       case Command.SourceSync.CODE -> sourceSync(tx, (Command.SourceSync) command);
+      case Command.JobRegisterBatch.CODE ->
+          ((Command.JobRegisterBatch) command).registers().forEach(r -> jobRegister(tx, r));
       case Command.SourceUpsert.CODE -> {
         Command.SourceUpsert c = (Command.SourceUpsert) command;
         tx.gitSources = new TreeMap<>(tx.base.gitSources);

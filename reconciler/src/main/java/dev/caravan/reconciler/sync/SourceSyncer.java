@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class SourceSyncer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SourceSyncer.class);
   private static final int CAS_ATTEMPTS = 3;
+  /** Jobs registered per Raft write in a pass (bounded so one log entry stays small). */
+  static final int BATCH = 200;
 
   private final SourceConfig config;
   private final GitSource git;
@@ -172,9 +174,19 @@ public final class SourceSyncer implements AutoCloseable {
     }
     Map<String, SyncDecider.Desired> byPath = new HashMap<>();
     desired.forEach(d -> byPath.put(d.path(), d));
-    List<Applied> applied = new ArrayList<>();
-    for (SyncDecider.Decision d : outcome.decisions()) {
-      applied.add(execute(d, byPath.get(d.path()), snap, elsewhere, pathsById));
+    List<SyncDecider.Decision> decisions = outcome.decisions();
+    List<Applied> applied = new ArrayList<>(java.util.Collections.nCopies(decisions.size(), null));
+    registerInBatches(decisions, applied, snap);
+    for (int i = 0; i < decisions.size(); i++) {
+      if (applied.get(i) == null) {
+        SyncDecider.Decision d = decisions.get(i);
+        if (d.action() == SyncAction.Create || d.action() == SyncAction.Update) {
+          // refused by check-and-set in the batch: read again and decide again
+          d = SyncDecider.decideOne(byPath.get(d.path()),
+              context(snap, cluster.state(), elsewhere, options.allowMassPrune()), pathsById);
+        }
+        applied.set(i, execute(d, byPath.get(d.path()), snap, elsewhere, pathsById));
+      }
     }
     ClusterState after = cluster.state();
     List<JobSyncState> states = states(applied, after);
@@ -316,6 +328,70 @@ public final class SourceSyncer implements AutoCloseable {
     meta.put(JobComparison.META_PATH, path);
     meta.put(JobComparison.META_COMMIT, commit);
     return job.toBuilder().meta(meta).build();
+  }
+
+  /**
+   * Registers every create and update of the pass in path order, {@link #BATCH} jobs per Raft
+   * write; what check-and-set refuses is left null for {@link #execute} to decide again.
+   */
+  private void registerInBatches(List<SyncDecider.Decision> decisions, List<Applied> applied,
+      SourceSnapshot snap) {
+    List<Integer> pending = new ArrayList<>();
+    for (int i = 0; i < decisions.size(); i++) {
+      SyncAction a = decisions.get(i).action();
+      if (a == SyncAction.Create || a == SyncAction.Update) {
+        pending.add(i);
+      }
+    }
+    int created = 0;
+    int updated = 0;
+    for (int from = 0; from < pending.size(); from += BATCH) {
+      List<Integer> chunk = pending.subList(from, Math.min(pending.size(), from + BATCH));
+      List<Cluster.JobRegisterRequest> requests = new ArrayList<>();
+      for (int i : chunk) {
+        SyncDecider.Decision d = decisions.get(i);
+        requests.add(new Cluster.JobRegisterRequest(d.job(), true,
+            d.live() == null ? 0 : d.live().jobModifyIndex()));
+      }
+      List<Cluster.BatchOutcome> outcomes;
+      try {
+        outcomes = cluster.registerJobs(requests);
+      } catch (ClusterException e) {
+        for (int i : chunk) {
+          SyncDecider.Decision d = decisions.get(i);
+          applied.set(i, new Applied(d, SyncStatus.Error, List.of(d.path() + ": "
+              + e.getMessage()), -1));
+        }
+        continue;
+      }
+      ClusterState s = cluster.state();
+      for (int k = 0; k < chunk.size(); k++) {
+        int i = chunk.get(k);
+        SyncDecider.Decision d = decisions.get(i);
+        Cluster.BatchOutcome o = outcomes.get(k);
+        if (o.status() == 200) {
+          if (d.heal()) {
+            healed.add(JobClaims.key(d.namespace(), d.jobId()) + "@" + snap.commit());
+          }
+          if (d.action() == SyncAction.Create) {
+            created++;
+          } else {
+            updated++;
+          }
+          LOG.debug("source {}: {} job {} from {}", config.name(), d.action(), d.jobId(), d.path());
+          applied.set(i, new Applied(d, SyncStatus.Synced, d.messages(),
+              s.job(d.namespace(), d.jobId()).map(Job::version).orElse(-1L)));
+        } else if (o.status() != 409) {
+          applied.set(i, new Applied(d, SyncStatus.Error, List.of(d.path() + ": " + o.message()),
+              -1));
+        }
+      }
+    }
+    if (created + updated > 0) {
+      LOG.info("source {}: applied {} at {}: {} created, {} updated", config.name(),
+          created + updated == 1 ? "1 job" : (created + updated) + " jobs", shortSha(snap.commit()),
+          created, updated);
+    }
   }
 
   /** Carries out one decision; a check-and-set conflict re-reads the job and decides again. */
