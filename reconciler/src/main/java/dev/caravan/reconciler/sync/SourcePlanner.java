@@ -53,7 +53,7 @@ public final class SourcePlanner {
     Map<String, String> elsewhere = claims == null ? Map.of()
         : claims.claimedElsewhere(config.name(), keys);
     SyncDecider.Context ctx = new SyncDecider.Context(config, snap.commit(), state, elsewhere,
-        Set.of(), Set.of(), false, (liveCommit, livePath, path, blob) -> true);
+        Set.of(), Set.of(), false, (liveCommit, livePath, path, blob) -> true, Map.of());
     SyncDecider.Outcome outcome = SyncDecider.decide(desired, ctx);
     List<JobPlan> jobs = new ArrayList<>();
     for (SyncDecider.Decision d : outcome.decisions()) {

@@ -56,6 +56,7 @@ public final class SourceSyncer implements AutoCloseable {
   private final Map<String, Parsed> parsedByPath = new HashMap<>();
   private final Set<String> known = new HashSet<>();
   private final Set<String> healed = new HashSet<>();
+  private Map<String, SyncDecider.Synced> synced = Map.of();
   private Map<String, String> vars = Map.of();
   private List<String> varErrors = List.of();
   private Map<String, String> varSources;
@@ -150,6 +151,7 @@ public final class SourceSyncer implements AutoCloseable {
         return fetchFailed(e, attemptedAt, started);
       }
     }
+    long fetched = System.nanoTime();
     SourceSnapshot snap = snapshot;
     readVars(snap);
     List<SyncDecider.Desired> desired = new ArrayList<>();
@@ -161,6 +163,7 @@ public final class SourceSyncer implements AutoCloseable {
         keys.add(JobClaims.key(d.job().namespace(), d.job().id()));
       }
     }
+    long parsed = System.nanoTime();
     claims.publish(config.name(), keys);
     Map<String, String> elsewhere = claims.claimedElsewhere(config.name(), keys);
     SyncDecider.Outcome outcome = SyncDecider.decide(desired,
@@ -174,6 +177,7 @@ public final class SourceSyncer implements AutoCloseable {
     }
     Map<String, SyncDecider.Desired> byPath = new HashMap<>();
     desired.forEach(d -> byPath.put(d.path(), d));
+    long decided = System.nanoTime();
     List<SyncDecider.Decision> decisions = outcome.decisions();
     List<Applied> applied = new ArrayList<>(java.util.Collections.nCopies(decisions.size(), null));
     registerInBatches(decisions, applied, snap);
@@ -188,15 +192,21 @@ public final class SourceSyncer implements AutoCloseable {
         applied.set(i, execute(d, byPath.get(d.path()), snap, elsewhere, pathsById));
       }
     }
+    long appliedAt = System.nanoTime();
     ClusterState after = cluster.state();
     List<JobSyncState> states = states(applied, after);
     rememberKnown(applied, after);
+    rememberSynced(applied, after, byPath);
     syncedCommit = snap.commit();
     lastSuccessAt = attemptedAt;
     long duration = System.nanoTime() - started;
     SyncReport report = new SyncReport(config.name(), snap.commit(), outcome.refusal(), states,
         attemptedAt, lastSuccessAt, duration);
     record(snap, applied, outcome.refusal(), attemptedAt, duration);
+    LOG.debug("source {}: pass at {}: fetch {} ms, parse {} ms, decide {} ms, apply {} ms, "
+        + "report {} ms", config.name(), shortSha(snap.commit()), (fetched - started) / 1_000_000,
+        (parsed - fetched) / 1_000_000, (decided - parsed) / 1_000_000,
+        (appliedAt - decided) / 1_000_000, (System.nanoTime() - appliedAt) / 1_000_000);
     lastReport = report;
     listener.accept(report);
     return report;
@@ -225,7 +235,7 @@ public final class SourceSyncer implements AutoCloseable {
       Map<String, String> elsewhere, boolean allowMassPrune) {
     return new SyncDecider.Context(config, snap.commit(), state, elsewhere, known, healed,
         allowMassPrune, (liveCommit, livePath, path, blobId) -> gitChanged(snap, liveCommit,
-            livePath, path, blobId));
+            livePath, path, blobId), synced);
   }
 
   /** True when the job's file (or a variable file) differs between its live commit and now. */
@@ -256,6 +266,7 @@ public final class SourceSyncer implements AutoCloseable {
     }
     varSources = snap.varFiles();
     parsedByPath.clear();
+    synced = Map.of();
     Vars v = Vars.parse(config.varFiles(), snap);
     vars = v.values();
     varErrors = v.errors();
@@ -289,8 +300,7 @@ public final class SourceSyncer implements AutoCloseable {
     if (!p.errors().isEmpty()) {
       return new SyncDecider.Desired(path, file.blobId(), null, p.errors());
     }
-    return new SyncDecider.Desired(path, file.blobId(), withSourceMeta(p.job(), path, commit),
-        List.of());
+    return new SyncDecider.Desired(path, file.blobId(), p.job(), List.of());
   }
 
   private Parsed parse(String path, SourceSnapshot.File file) {
@@ -305,7 +315,8 @@ public final class SourceSyncer implements AutoCloseable {
       parsed = new Parsed(file.blobId(), null, List.of(path + ":1:1: file is larger than 1 MiB"));
     } else {
       try {
-        parsed = new Parsed(file.blobId(), Jobspec.parse(path, file.content(), vars), List.of());
+        parsed = new Parsed(file.blobId(), withSourceMeta(config,
+            Jobspec.parse(path, file.content(), vars), path, null), List.of());
       } catch (JobspecException e) {
         parsed = new Parsed(file.blobId(), null,
             e.errors().stream().map(JobspecError::toString).toList());
@@ -318,14 +329,20 @@ public final class SourceSyncer implements AutoCloseable {
     return parsed;
   }
 
-  private Job withSourceMeta(Job job, String path, String commit) {
-    return withSourceMeta(config, job, path, commit);
-  }
-
+  /** The job with meta caravan.source, caravan.path and (unless null) caravan.commit. */
   static Job withSourceMeta(SourceConfig config, Job job, String path, String commit) {
     Map<String, String> meta = new LinkedHashMap<>(job.meta());
     meta.put(JobComparison.META_SOURCE, config.name());
     meta.put(JobComparison.META_PATH, path);
+    if (commit != null) {
+      meta.put(JobComparison.META_COMMIT, commit);
+    }
+    return job.toBuilder().meta(meta).build();
+  }
+
+  /** What is registered: the decided job stamped with the commit it comes from. */
+  private static Job stamped(Job job, String commit) {
+    Map<String, String> meta = new LinkedHashMap<>(job.meta());
     meta.put(JobComparison.META_COMMIT, commit);
     return job.toBuilder().meta(meta).build();
   }
@@ -350,7 +367,7 @@ public final class SourceSyncer implements AutoCloseable {
       List<Cluster.JobRegisterRequest> requests = new ArrayList<>();
       for (int i : chunk) {
         SyncDecider.Decision d = decisions.get(i);
-        requests.add(new Cluster.JobRegisterRequest(d.job(), true,
+        requests.add(new Cluster.JobRegisterRequest(stamped(d.job(), snap.commit()), true,
             d.live() == null ? 0 : d.live().jobModifyIndex()));
       }
       List<Cluster.BatchOutcome> outcomes;
@@ -411,7 +428,8 @@ public final class SourceSyncer implements AutoCloseable {
       }
       long index = d.live() == null ? 0 : d.live().jobModifyIndex();
       try {
-        cluster.registerJob(new Cluster.JobRegisterRequest(d.job(), true, index));
+        cluster.registerJob(new Cluster.JobRegisterRequest(stamped(d.job(), snap.commit()), true,
+            index));
         if (d.heal()) {
           healed.add(JobClaims.key(d.namespace(), d.jobId()) + "@" + snap.commit());
         }
@@ -482,6 +500,21 @@ public final class SourceSyncer implements AutoCloseable {
     watch.keySet().forEach(w -> ns.put(w.id(), w.namespace() == null ? "default" : w.namespace()));
     namespaces = Map.copyOf(ns);
     return out;
+  }
+
+  private void rememberSynced(List<Applied> applied, ClusterState s,
+      Map<String, SyncDecider.Desired> byPath) {
+    Map<String, SyncDecider.Synced> next = new HashMap<>();
+    for (Applied a : applied) {
+      SyncDecider.Decision d = a.decision();
+      SyncDecider.Desired desired = byPath.get(d.path());
+      if (a.status() != SyncStatus.Synced || desired == null || d.jobId() == null) {
+        continue;
+      }
+      s.job(d.namespace(), d.jobId()).filter(j -> !j.stop()).ifPresent(live ->
+          next.put(d.path(), new SyncDecider.Synced(desired.blobId(), live.jobModifyIndex())));
+    }
+    synced = next;
   }
 
   private void rememberKnown(List<Applied> applied, ClusterState s) {

@@ -42,7 +42,13 @@ final class SyncDecider {
   /** Everything a pass knows besides the desired jobs. */
   record Context(SourceConfig config, String commit, ClusterState state,
       Map<String, String> claimedElsewhere, Set<String> known, Set<String> healed,
-      boolean allowMassPrune, GitHistory history) {}
+      boolean allowMassPrune, GitHistory history, Map<String, Synced> synced) {}
+
+  /**
+   * A file whose job the last pass found in sync: its blob and the live job's modify index.
+   * When neither moved, the job is still in sync and is not compared again (incremental).
+   */
+  record Synced(String blobId, long jobModifyIndex) {}
 
   /** What to do with one job; {@code job} is what to register (counts preserved). */
   record Decision(String jobId, String namespace, String path, SyncAction action,
@@ -147,6 +153,12 @@ final class SyncDecider {
           + "\"; a job belongs to one source: remove it from one of them");
     }
     Job live = ctx.state().job(job.namespace(), job.id()).orElse(null);
+    Synced memo = ctx.synced().get(d.path());
+    if (memo != null && live != null && !live.stop() && memo.blobId().equals(d.blobId())
+        && memo.jobModifyIndex() == live.jobModifyIndex()) {
+      return new Decision(job.id(), job.namespace(), d.path(), SyncAction.None,
+          SyncStatus.Synced, job, live, List.of(), List.of(), false);
+    }
     String healKey = key + "@" + ctx.commit();
     boolean mayHeal = ctx.config().selfHeal() && !ctx.healed().contains(healKey);
     if (live == null || live.stop()) {
