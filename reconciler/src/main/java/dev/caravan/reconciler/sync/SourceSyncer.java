@@ -46,6 +46,8 @@ public final class SourceSyncer implements AutoCloseable {
   private static final int CAS_ATTEMPTS = 3;
   /** Jobs registered per Raft write in a pass (bounded so one log entry stays small). */
   static final int BATCH = 200;
+  /** From this many files to parse in one pass on, they are parsed in parallel. */
+  private static final int PARALLEL_PARSE = 64;
 
   private final SourceConfig config;
   private final GitSource git;
@@ -154,6 +156,7 @@ public final class SourceSyncer implements AutoCloseable {
     long fetched = System.nanoTime();
     SourceSnapshot snap = snapshot;
     readVars(snap);
+    parseMissing(snap.files());
     List<SyncDecider.Desired> desired = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     for (Map.Entry<String, SourceSnapshot.File> f : new TreeMap<>(snap.files()).entrySet()) {
@@ -303,11 +306,38 @@ public final class SourceSyncer implements AutoCloseable {
     return new SyncDecider.Desired(path, file.blobId(), p.job(), List.of());
   }
 
+  /**
+   * Parses every file the cache does not hold at its blob, on all cores when there are many
+   * (a first sync); parsing is pure.
+   */
+  private void parseMissing(Map<String, SourceSnapshot.File> files) {
+    List<Map.Entry<String, SourceSnapshot.File>> missing = new ArrayList<>();
+    for (Map.Entry<String, SourceSnapshot.File> f : files.entrySet()) {
+      Parsed cached = parsedByPath.get(f.getKey());
+      if (cached == null || !cached.blobId().equals(f.getValue().blobId())) {
+        missing.add(f);
+      }
+    }
+    if (missing.size() < PARALLEL_PARSE) {
+      return;
+    }
+    Map<String, Parsed> fresh = new java.util.concurrent.ConcurrentHashMap<>();
+    missing.parallelStream().forEach(f ->
+        fresh.put(f.getKey(), parseFile(f.getKey(), f.getValue())));
+    parsedByPath.putAll(fresh);
+  }
+
   private Parsed parse(String path, SourceSnapshot.File file) {
     Parsed cached = parsedByPath.get(path);
     if (cached != null && cached.blobId().equals(file.blobId())) {
       return cached;
     }
+    Parsed parsed = parseFile(path, file);
+    parsedByPath.put(path, parsed);
+    return parsed;
+  }
+
+  private Parsed parseFile(String path, SourceSnapshot.File file) {
     Parsed parsed;
     if (!varErrors.isEmpty()) {
       parsed = new Parsed(file.blobId(), null, varErrors);
@@ -325,7 +355,6 @@ public final class SourceSyncer implements AutoCloseable {
     if (!parsed.errors().isEmpty()) {
       parsed.errors().forEach(err -> LOG.warn("source {}: {}", config.name(), err));
     }
-    parsedByPath.put(path, parsed);
     return parsed;
   }
 

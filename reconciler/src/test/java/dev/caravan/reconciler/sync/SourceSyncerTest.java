@@ -378,6 +378,25 @@ class SourceSyncerTest {
     }
   }
 
+  @Test
+  void manyFilesAreParsedInParallelAndAppliedInPathOrder() throws Exception {
+    GitRepo repo = new GitRepo(tmp, "app");
+    for (int i = 0; i < 70; i++) {
+      repo.write(String.format("jobs/j%02d.hcl", i), GitRepo.job(String.format("j%02d", i), 1));
+    }
+    repo.write("jobs/zz-broken.hcl", "job \"x\" {\n");
+    repo.push("seventy jobs and a broken file");
+    try (SourceSyncer s = syncer(config(repo))) {
+      SourceSyncer.SyncReport r = s.sync();
+
+      assertEquals(71, r.jobs().size());
+      assertEquals(70, cluster.state().jobs().size());
+      assertEquals(SyncStatus.Error, r.jobs().get(70).status());
+      assertEquals(r.jobs().stream().map(JobSyncState::path).sorted().toList(),
+          r.jobs().stream().map(JobSyncState::path).toList());
+    }
+  }
+
   private SourceSyncer syncer(SourceConfig cfg) {
     return syncer(cfg, "mirror");
   }
