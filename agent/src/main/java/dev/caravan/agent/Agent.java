@@ -9,6 +9,7 @@ import dev.caravan.drivers.Drivers;
 import dev.caravan.periodic.PeriodicService;
 import dev.caravan.reconciler.git.SourceConfig;
 import dev.caravan.reconciler.sync.JobSyncState;
+import dev.caravan.reconciler.sync.SourceReconciler;
 import dev.caravan.reconciler.sync.SourceSyncer;
 import dev.caravan.webhook.CloneUrl;
 import dev.caravan.webhook.WebhookReceiver;
@@ -20,12 +21,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +35,8 @@ public final class Agent implements AutoCloseable {
 
   private final AgentConfig config;
   private final PrintStream out;
-  private final List<SourceSyncer> syncers = new CopyOnWriteArrayList<>();
   private final Set<String> announced = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService pollers =
-      Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "gitops-poller");
-        t.setDaemon(true);
-        return t;
-      });
+  private SourceReconciler sources;
   private ClusterServer server;
   private Javalin http;
   private ClientAgent client;
@@ -89,7 +80,10 @@ public final class Agent implements AutoCloseable {
         (source, pr) -> LOG.info("source {}: pull request #{} ({}): plan previews are not published yet",
             source, pr.number(), pr.action()),
         64, 10_000);
-    http = new HttpApi(server, () -> List.copyOf(syncers), webhooks)
+    sources = new SourceReconciler(server, config.dataDir().resolve("sources"), clock,
+        new SplittableRandom(), this::announce);
+    http = new HttpApi(server, new SourcesApi(server, sources, config.dataDir().resolve("tmp")),
+        webhooks)
         .withRoutes(new ClientFsApi(server, id -> client == null ? null : client.allocDir(id))::routes)
         .start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
@@ -101,31 +95,15 @@ public final class Agent implements AutoCloseable {
           server, Drivers.load(new DriverOptions(config.rawExecEnabled(), false, null, null)), clock);
       client.start();
     }
-    List<SourceConfig> sources = new ArrayList<>();
+    List<SourceConfig> configured = new ArrayList<>();
     if (config.devMode() && repoTemplate != null && repoTemplate.toFile().isDirectory()) {
       String url = RepoTemplate.prepare(repoTemplate, config.dataDir());
-      sources.add(new SourceConfig("repo-template", url, "main", null, java.time.Duration.ofSeconds(10)));
+      configured.add(new SourceConfig("repo-template", url, "main", null, java.time.Duration.ofSeconds(10)));
     }
-    sources.addAll(config.sources());
-    // Sources sync on the leader only: a server that gains leadership syncs every source at once
-    // rather than at its next poll.
-    server.addLeadershipListener(new dev.caravan.cluster.server.Cluster.LeadershipListener() {
-      @Override
-      public void leadershipGained() {
-        syncers.forEach(s -> pollers.execute(() -> syncIfLeader(s)));
-      }
-
-      @Override
-      public void leadershipLost() {}
-    });
-    for (SourceConfig s : sources) {
-      SourceSyncer syncer = new SourceSyncer(s, config.dataDir().resolve("sources").resolve(s.name()),
-          server, this::announce);
-      syncers.add(syncer);
-      long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, s.interval().toMillis() / 10));
-      pollers.scheduleWithFixedDelay(() -> syncIfLeader(syncer), 0,
-          s.interval().toMillis() + jitter, TimeUnit.MILLISECONDS);
-    }
+    configured.addAll(config.sources());
+    // Sources sync on the leader only; gaining leadership syncs every source at once.
+    sources.start();
+    configured.forEach(sources::add);
   }
 
   /** The sources a webhook payload's clone URLs name (compared after normalisation). */
@@ -133,7 +111,7 @@ public final class Agent implements AutoCloseable {
     Set<String> wanted = new java.util.HashSet<>();
     cloneUrls.forEach(u -> wanted.add(CloneUrl.normalise(u)));
     List<WebhookSource> out = new ArrayList<>();
-    for (SourceSyncer s : syncers) {
+    for (SourceSyncer s : sources.syncers()) {
       if (wanted.contains(CloneUrl.normalise(s.config().url()))) {
         out.add(new WebhookSource(s.config().name(), s.config().branch(), null));
       }
@@ -143,23 +121,7 @@ public final class Agent implements AutoCloseable {
 
   /** Syncs a source now (webhook, CLI); a no-op on followers. */
   public void syncNow(String sourceName) {
-    for (SourceSyncer s : syncers) {
-      if (s.config().name().equals(sourceName)) {
-        pollers.execute(() -> syncIfLeader(s));
-      }
-    }
-  }
-
-  private void syncIfLeader(SourceSyncer syncer) {
-    try {
-      if (server.isLeader()) {
-        syncer.sync();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("sync of source {} failed", syncer.config().name(), e);
-    }
+    sources.trigger(sourceName, SourceSyncer.SyncOptions.POLL);
   }
 
   /** Prints one line per job the first time its status (or commit) is seen. */
@@ -187,15 +149,14 @@ public final class Agent implements AutoCloseable {
 
   @Override
   public void close() {
-    pollers.shutdownNow();
+    if (sources != null) {
+      sources.close();
+    }
     if (webhooks != null) {
       webhooks.close();
     }
     if (client != null) {
       client.close();
-    }
-    for (SourceSyncer s : syncers) {
-      s.close();
     }
     if (http != null) {
       http.stop();

@@ -1,6 +1,7 @@
 package dev.caravan.agent;
 
 import com.bertramlabs.plugins.hcl4j.HCLParser;
+import dev.caravan.reconciler.git.SourceAuth;
 import dev.caravan.reconciler.git.SourceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import java.util.Set;
  * Reads an agent config file (HCL) over a base config: {@code data_dir}, {@code bind_addr},
  * {@code ports { http, rpc }}, {@code server { enabled, bootstrap_expect, server_join {
  * retry_join } }}, {@code client { enabled, servers }}, {@code plugin "raw_exec" { config {
- * enabled } }} and {@code gitops { source "NAME" { url, branch, paths, interval } }}. Unknown
+ * enabled } }} and {@code gitops { source "NAME" { url, branch (or ref), paths, exclude,
+ * interval, prune, max_prune_fraction, self_heal, preserve_counts, var_files, auth { token |
+ * username + password | ssh_key_file + known_hosts_file } } }}. Unknown
  * keys are errors naming the file and key.
  */
 public final class AgentConfigParser {
@@ -115,10 +118,14 @@ public final class AgentConfigParser {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) value;
-      checkKeys(m, Set.of("url", "branch", "paths", "interval"), prefix);
+      checkKeys(m, Set.of("url", "branch", "ref", "paths", "exclude", "interval", "prune",
+          "max_prune_fraction", "self_heal", "preserve_counts", "var_files", "auth"), prefix);
       String url = string(m, "url", prefix);
       if (url.isEmpty()) {
         throw new ConfigException(file + ": " + prefix + "url: required");
+      }
+      if (m.containsKey("branch") && m.containsKey("ref")) {
+        throw new ConfigException(file + ": " + prefix + "ref: use branch or ref, not both");
       }
       Duration interval = null;
       if (m.containsKey("interval")) {
@@ -127,8 +134,42 @@ public final class AgentConfigParser {
           throw new ConfigException(file + ": " + prefix + "interval: must be greater than zero");
         }
       }
-      return new SourceConfig(name, url, m.containsKey("branch") ? string(m, "branch", prefix) : null,
-          m.containsKey("paths") ? strings(m, "paths", prefix) : null, interval);
+      double fraction = SourceConfig.DEFAULT_MAX_PRUNE_FRACTION;
+      if (m.containsKey("max_prune_fraction")) {
+        if (!(m.get("max_prune_fraction") instanceof Number n)
+            || n.doubleValue() < 0 || n.doubleValue() > 1) {
+          throw new ConfigException(file + ": " + prefix
+              + "max_prune_fraction: expected a number between 0 and 1, got "
+              + m.get("max_prune_fraction"));
+        }
+        fraction = n.doubleValue();
+      }
+      SourceAuth auth = SourceAuth.NONE;
+      Map<String, Object> a = block(m, "auth", prefix);
+      if (a != null) {
+        String ap = prefix + "auth.";
+        checkKeys(a, Set.of("token", "username", "password", "ssh_key_file", "known_hosts_file"), ap);
+        try {
+          auth = new SourceAuth(string(a, "token", ap), string(a, "username", ap),
+              string(a, "password", ap), string(a, "ssh_key_file", ap),
+              string(a, "known_hosts_file", ap));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(file + ": " + prefix + e.getMessage());
+        }
+      }
+      String branch = m.containsKey("branch") ? string(m, "branch", prefix)
+          : m.containsKey("ref") ? string(m, "ref", prefix) : null;
+      try {
+        return new SourceConfig(name, url, branch,
+            m.containsKey("paths") ? strings(m, "paths", prefix) : null,
+            m.containsKey("exclude") ? strings(m, "exclude", prefix) : null, interval,
+            bool(m, "prune", prefix, false), fraction, bool(m, "self_heal", prefix, true),
+            bool(m, "preserve_counts", prefix, false),
+            m.containsKey("var_files") ? strings(m, "var_files", prefix) : null, auth);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(file + ": " + prefix.substring(0, prefix.length() - 1) + ": "
+            + e.getMessage());
+      }
     }
 
     private void checkKeys(Map<String, Object> m, Set<String> allowed, String prefix)

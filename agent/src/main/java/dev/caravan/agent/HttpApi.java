@@ -9,7 +9,6 @@ import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.cluster.structs.TaskGroup;
-import dev.caravan.reconciler.sync.SourceSyncer;
 import dev.caravan.webhook.WebhookReceiver;
 import dev.caravan.webhook.WebhookResponse;
 import io.javalin.Javalin;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Nomad's HTTP API v1 over the local server (Javalin): jobs, allocations, nodes, evaluations,
@@ -32,12 +30,12 @@ final class HttpApi {
   private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
   private final Cluster cluster;
-  private final Supplier<List<SourceSyncer>> sources;
+  private final SourcesApi sources;
   private final WebhookReceiver webhooks;
   private final List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> extraRoutes =
       new ArrayList<>();
 
-  HttpApi(Cluster cluster, Supplier<List<SourceSyncer>> sources, WebhookReceiver webhooks) {
+  HttpApi(Cluster cluster, SourcesApi sources, WebhookReceiver webhooks) {
     this.cluster = cluster;
     this.sources = sources;
     this.webhooks = webhooks;
@@ -66,7 +64,7 @@ final class HttpApi {
       cfg.routes.get("/v1/evaluations", this::evaluations);
       cfg.routes.get("/v1/status/leader", ctx -> json(ctx, cluster.leaderAddress()));
       cfg.routes.get("/v1/status/peers", ctx -> json(ctx, cluster.peers()));
-      cfg.routes.get("/v1/caravan/sources", this::sources);
+      sources.routes(cfg.routes);
       new DeploymentApi(cluster).register(cfg.routes);
       NodeApi.routes(cfg.routes, cluster);
       OperatorApi.routes(cfg.routes, cluster);
@@ -248,31 +246,6 @@ final class HttpApi {
 
   private void evaluations(Context ctx) throws Exception {
     json(ctx, blocking(ctx).evals());
-  }
-
-  private void sources(Context ctx) throws Exception {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (SourceSyncer syncer : sources.get()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("Name", syncer.config().name());
-      m.put("URL", syncer.config().url());
-      m.put("Branch", syncer.config().branch());
-      syncer.lastReport().ifPresent(r -> {
-        m.put("Commit", r.commit());
-        m.put("Error", r.error());
-        m.put("Jobs", r.jobs().stream().map(j -> {
-          Map<String, Object> jm = new LinkedHashMap<>();
-          jm.put("JobID", j.jobId());
-          jm.put("Path", j.path());
-          jm.put("Status", j.status().name());
-          jm.put("Commit", j.commit());
-          jm.put("Errors", j.errors());
-          return jm;
-        }).toList());
-      });
-      out.add(m);
-    }
-    json(ctx, out);
   }
 
   /** Hands a delivery to the webhook receiver: it answers at once and syncs afterwards. */

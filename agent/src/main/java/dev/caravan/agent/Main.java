@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         DeploymentCommand.class,
         NodeCommand.class,
         ServerCommand.class,
+        SourceCommand.class,
+        PlanCommand.class,
         Main.VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -86,7 +86,7 @@ class GitPushDeploysEndToEndTest {
       Files.writeString(work.resolve("jobs/web.hcl"), "job \"web\" {\n  group \"web\" {\n    count = \n");
       git(work, "commit", "-q", "-am", "break web");
       git(work, "push", "-q", "origin", "HEAD:main");
-      awaitTrue(() -> console.toString(StandardCharsets.UTF_8).contains("job ? (app:jobs/web.hcl): Error"),
+      awaitTrue(() -> console.toString(StandardCharsets.UTF_8).contains("job web (app:jobs/web.hcl): Error"),
           "the broken web.hcl is reported as Error");
       assertEquals(version, agent.server().state().job("default", "web").orElseThrow().version(),
           "a file that does not parse leaves its job as it was");

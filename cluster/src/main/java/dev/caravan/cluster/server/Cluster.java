@@ -4,6 +4,7 @@ import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.time.Duration;
 import java.util.List;
 
@@ -45,6 +46,60 @@ public interface Cluster {
    * states, deployment health. Other fields of the given allocations are ignored.
    */
   long updateAllocsFromClient(List<Allocation> updates) throws ClusterException;
+
+  /**
+   * Appends a GitOps sync pass to its source's bounded history; returns the Raft index.
+   *
+   * @throws ClusterException 400 when the record has no source, 503 without a leader
+   */
+  default long recordSourceSync(SourceSyncRecord record) throws ClusterException {
+    throw new ClusterException(501, "sync history is not supported by this cluster");
+  }
+
+  /**
+   * Adds or replaces a run-time GitOps source (validated by the caller); returns the index.
+   *
+   * @throws ClusterException 400 without a name, 503 without a leader
+   */
+  default long upsertGitSource(dev.caravan.cluster.structs.GitSourceSpec source)
+      throws ClusterException {
+    throw new ClusterException(501, "run-time sources are not supported by this cluster");
+  }
+
+  /**
+   * Removes a run-time GitOps source; returns the index.
+   *
+   * @throws ClusterException 404 when there is no such run-time source
+   */
+  default long deleteGitSource(String name) throws ClusterException {
+    throw new ClusterException(501, "run-time sources are not supported by this cluster");
+  }
+
+  /**
+   * Registers several jobs in order in one Raft write, each validated and checked-and-set on
+   * its own: the answer has one outcome per request, in order (status 200, 400 or 409). The
+   * default registers them one by one.
+   *
+   * @throws ClusterException 503 when the write itself fails
+   */
+  default List<BatchOutcome> registerJobs(List<JobRegisterRequest> requests)
+      throws ClusterException {
+    List<BatchOutcome> out = new java.util.ArrayList<>();
+    for (JobRegisterRequest r : requests) {
+      try {
+        out.add(new BatchOutcome(200, null, registerJob(r)));
+      } catch (ClusterException e) {
+        if (e.status() != 400 && e.status() != 409) {
+          throw e;
+        }
+        out.add(new BatchOutcome(e.status(), e.getMessage(), null));
+      }
+    }
+    return out;
+  }
+
+  /** One job of a batch: its status, the refusal's message, or the register's result. */
+  record BatchOutcome(int status, String message, JobRegisterResult result) {}
 
   /** True when this server leads the Raft group. */
   boolean isLeader();

@@ -329,6 +329,55 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return new JobRegisterResult(eval.id(), stored.createIndex(), jmi, index);
   }
 
+  @Override
+  public List<BatchOutcome> registerJobs(List<JobRegisterRequest> requests)
+      throws ClusterException {
+    List<BatchOutcome> out = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
+    List<Command.JobRegister> registers = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    long now = now();
+    ClusterState before = state();
+    for (int i = 0; i < requests.size(); i++) {
+      JobRegisterRequest request = requests.get(i);
+      if (request == null || request.job() == null) {
+        out.set(i, new BatchOutcome(400, "job: missing job", null));
+        continue;
+      }
+      Job job = JobDefaults.apply(request.job());
+      List<JobValidator.Violation> errors = JobValidator.validate(job);
+      if (!errors.isEmpty()) {
+        out.set(i, new BatchOutcome(400, errors.stream().map(Object::toString)
+            .collect(Collectors.joining("; ")), null));
+        continue;
+      }
+      if (request.enforceIndex() && leader) {
+        long have = before.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
+        if (have != request.jobModifyIndex()) {
+          out.set(i, new BatchOutcome(409, casMessage(request.jobModifyIndex(), have), null));
+          continue;
+        }
+      }
+      registers.add(new Command.JobRegister(job, request.enforceIndex(), request.jobModifyIndex(),
+          newEval(job, Evaluation.TRIGGER_JOB_REGISTER, now), now));
+      positions.add(i);
+    }
+    if (registers.isEmpty()) {
+      return out;
+    }
+    long index = propose(new Command.JobRegisterBatch(registers));
+    ClusterState s = state();
+    for (int k = 0; k < registers.size(); k++) {
+      Command.JobRegister r = registers.get(k);
+      Evaluation stored = s.eval(r.eval().id()).orElse(null);
+      long jmi = s.job(r.job().namespace(), r.job().id()).map(Job::jobModifyIndex).orElse(0L);
+      out.set(positions.get(k), stored == null
+          ? new BatchOutcome(409, casMessage(r.jobModifyIndex(), jmi), null)
+          : new BatchOutcome(200, null,
+              new JobRegisterResult(r.eval().id(), stored.createIndex(), jmi, index)));
+    }
+    return out;
+  }
+
   private static String casMessage(long want, long have) {
     return want == 0
         ? "job already exists (enforce index 0 means it must not exist)"
@@ -634,6 +683,34 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return new JobRegisterResult(stored.id(), stored.createIndex(), jmi, index);
   }
 
+  // ---- GitOps ----
+
+  @Override
+  public long recordSourceSync(dev.caravan.cluster.structs.SourceSyncRecord record)
+      throws ClusterException {
+    if (record == null || record.source().isBlank()) {
+      throw ClusterException.badRequest("source sync: missing source");
+    }
+    return propose(new Command.SourceSync(record));
+  }
+
+  @Override
+  public long upsertGitSource(dev.caravan.cluster.structs.GitSourceSpec source)
+      throws ClusterException {
+    if (source == null || source.name().isBlank()) {
+      throw ClusterException.badRequest("source: missing name");
+    }
+    return propose(new Command.SourceUpsert(source));
+  }
+
+  @Override
+  public long deleteGitSource(String name) throws ClusterException {
+    if (state().gitSources().stream().noneMatch(s -> s.name().equals(name))) {
+      throw ClusterException.notFound("source not found: " + name);
+    }
+    return propose(new Command.SourceDelete(name));
+  }
+
   // ---- nodes ----
 
   @Override
@@ -888,6 +965,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       case Command.EvalUpsert.CODE -> ((Command.EvalUpsert) command).evals();
       case Command.NodeEligibilityUpdate.CODE -> ((Command.NodeEligibilityUpdate) command).evals();
       case Command.NodeDrainUpdate.CODE -> ((Command.NodeDrainUpdate) command).evals();
+      case Command.JobRegisterBatch.CODE -> ((Command.JobRegisterBatch) command).registers()
+          .stream().map(Command.JobRegister::eval).filter(java.util.Objects::nonNull).toList();
       case Command.NodeStatusUpdate.CODE -> ((Command.NodeStatusUpdate) command).evals();
       case Command.AllocClientUpdate.CODE -> ((Command.AllocClientUpdate) command).evals();
       case Command.DeploymentUpdate.CODE -> deploymentEvals((Command.DeploymentUpdate) command);

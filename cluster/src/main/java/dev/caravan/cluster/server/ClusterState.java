@@ -3,9 +3,11 @@ package dev.caravan.cluster.server;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.PeriodicLaunch;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,5 +70,15 @@ public interface ClusterState {
     return jobs().stream()
         .filter(j -> parentId.equals(j.parentId()) && ns.equals(j.namespace()))
         .toList();
+  }
+
+  /** A GitOps source's recorded sync passes, newest first (at most {@link SourceSyncRecord#KEPT}). */
+  default List<SourceSyncRecord> sourceSyncs(String source) {
+    return List.of();
+  }
+
+  /** GitOps sources added at run time, sorted by name. */
+  default List<GitSourceSpec> gitSources() {
+    return List.of();
   }
 }

@@ -4,8 +4,10 @@ import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.List;
 
 /**
@@ -262,6 +264,55 @@ public sealed interface Command {
 
     public NodeDrainUpdate {
       evals = evals == null ? List.of() : List.copyOf(evals);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  // ---- GitOps sources: codes 20 to 29 ----
+
+  /** Records one GitOps sync pass of a source in its bounded history (codes 20-29: GitOps). */
+  record SourceSync(SourceSyncRecord record) implements Command {
+    public static final int CODE = 20;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Adds or replaces a GitOps source added at run time. */
+  record SourceUpsert(GitSourceSpec source) implements Command {
+    public static final int CODE = 21;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /** Removes a GitOps source added at run time (its jobs and history stay). */
+  record SourceDelete(String name) implements Command {
+    public static final int CODE = 22;
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
+  /**
+   * Registers several job versions in one log entry (a GitOps pass), in order; each keeps its
+   * own check-and-set and evaluation, exactly as {@link JobRegister} would.
+   */
+  record JobRegisterBatch(List<JobRegister> registers) implements Command {
+    public static final int CODE = 23;
+
+    public JobRegisterBatch {
+      registers = List.copyOf(registers);
     }
 
     @Override

@@ -43,6 +43,10 @@ public final class CommandCodec {
       case Command.PeriodicLaunch.CODE -> Command.PeriodicLaunch.class;
       case Command.JobDispatch.CODE -> Command.JobDispatch.class;
       case Command.DeploymentAllocHealth.CODE -> Command.DeploymentAllocHealth.class;
+      case Command.SourceSync.CODE -> Command.SourceSync.class;
+      case Command.SourceUpsert.CODE -> Command.SourceUpsert.class;
+      case Command.SourceDelete.CODE -> Command.SourceDelete.class;
+      case Command.JobRegisterBatch.CODE -> Command.JobRegisterBatch.class;
       default -> throw new IOException("unknown command type " + code);
     };
     return MAPPER.treeToValue(root.get("Command"), type);

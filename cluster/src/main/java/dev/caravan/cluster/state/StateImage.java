@@ -5,9 +5,11 @@ import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.PeriodicLaunch;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +29,8 @@ public final class StateImage implements ClusterState {
   public static final int KEPT_VERSIONS = 6;
 
   public static final StateImage EMPTY = new StateImage(0, new TreeMap<>(), new TreeMap<>(),
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), PeriodicState.EMPTY);
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), PeriodicState.EMPTY, new TreeMap<>(),
+      new TreeMap<>());
 
   final long index;
   /** Key {@code namespace + '\0' + id}; versions newest first. */
@@ -37,10 +40,16 @@ public final class StateImage implements ClusterState {
   final TreeMap<String, Evaluation> evals;
   final TreeMap<String, Deployment> deployments;
   final PeriodicState periodic;
+  /** GitOps sync history by source name, newest first. */
+  final TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
+  /** GitOps sources added at run time, by name. */
+  final TreeMap<String, GitSourceSpec> gitSources;
 
   StateImage(long index, TreeMap<String, List<Job>> jobs, TreeMap<String, Allocation> allocs,
       TreeMap<String, Node> nodes, TreeMap<String, Evaluation> evals,
-      TreeMap<String, Deployment> deployments, PeriodicState periodic) {
+      TreeMap<String, Deployment> deployments, PeriodicState periodic,
+      TreeMap<String, List<SourceSyncRecord>> sourceSyncs,
+      TreeMap<String, GitSourceSpec> gitSources) {
     this.index = index;
     this.jobs = jobs;
     this.allocs = allocs;
@@ -48,6 +57,8 @@ public final class StateImage implements ClusterState {
     this.evals = evals;
     this.deployments = deployments;
     this.periodic = periodic;
+    this.sourceSyncs = sourceSyncs;
+    this.gitSources = gitSources;
   }
 
   static String jobKey(String namespace, String id) {
@@ -179,6 +190,16 @@ public final class StateImage implements ClusterState {
         periodic.dispatchTokens.get(PeriodicState.tokenKey(namespace, parentId, token)));
   }
 
+  @Override
+  public List<SourceSyncRecord> sourceSyncs(String source) {
+    return sourceSyncs.getOrDefault(source, List.of());
+  }
+
+  @Override
+  public List<GitSourceSpec> gitSources() {
+    return List.copyOf(gitSources.values());
+  }
+
   // ---- snapshots ----
 
   /** The whole image as JSON, for Raft snapshots. */
@@ -200,7 +221,13 @@ public final class StateImage implements ClusterState {
     return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
         slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
         List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
-        periodic.tokenList(), jobVersions));
+        periodic.tokenList(), jobVersions, allSyncs(), List.copyOf(gitSources.values())));
+  }
+
+  private List<SourceSyncRecord> allSyncs() {
+    List<SourceSyncRecord> out = new ArrayList<>();
+    sourceSyncs.values().forEach(out::addAll);
+    return out;
   }
 
   private Job keptVersion(Allocation a) {
@@ -243,8 +270,15 @@ public final class StateImage implements ClusterState {
     s.evals().forEach(e -> evals.put(e.id(), e));
     TreeMap<String, Deployment> deployments = new TreeMap<>();
     s.deployments().forEach(d -> deployments.put(d.id(), d));
+    TreeMap<String, List<SourceSyncRecord>> syncs = new TreeMap<>();
+    for (SourceSyncRecord r : s.sourceSyncs()) {
+      syncs.computeIfAbsent(r.source(), k -> new ArrayList<>()).add(r);
+    }
+    syncs.replaceAll((k, v) -> Collections.unmodifiableList(v));
+    TreeMap<String, GitSourceSpec> gitSources = new TreeMap<>();
+    s.gitSources().forEach(g -> gitSources.put(g.name(), g));
     return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments,
-        PeriodicState.of(s.periodicLaunches(), s.dispatchTokens()));
+        PeriodicState.of(s.periodicLaunches(), s.dispatchTokens()), syncs, gitSources);
   }
 
   record Snapshot(
@@ -256,7 +290,9 @@ public final class StateImage implements ClusterState {
       @JsonProperty("Deployments") List<Deployment> deployments,
       @JsonProperty("PeriodicLaunches") List<PeriodicLaunch> periodicLaunches,
       @JsonProperty("DispatchTokens") List<PeriodicState.DispatchToken> dispatchTokens,
-      @JsonProperty("AllocJobVersions") Map<String, Long> allocJobVersions) {
+      @JsonProperty("AllocJobVersions") Map<String, Long> allocJobVersions,
+      @JsonProperty("SourceSyncs") List<SourceSyncRecord> sourceSyncs,
+      @JsonProperty("GitSources") List<GitSourceSpec> gitSources) {
     Snapshot {
       allocJobVersions = allocJobVersions == null ? Map.of() : allocJobVersions;
       jobs = jobs == null ? List.of() : jobs;
@@ -266,6 +302,8 @@ public final class StateImage implements ClusterState {
       deployments = deployments == null ? List.of() : deployments;
       periodicLaunches = periodicLaunches == null ? List.of() : periodicLaunches;
       dispatchTokens = dispatchTokens == null ? List.of() : dispatchTokens;
+      sourceSyncs = sourceSyncs == null ? List.of() : sourceSyncs;
+      gitSources = gitSources == null ? List.of() : gitSources;
     }
   }
 }

@@ -2,8 +2,10 @@ package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
+import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,6 +47,18 @@ public final class StateMachineCore {
       case Command.JobDispatch.CODE -> jobDispatch(tx, (Command.JobDispatch) command);
       case Command.DeploymentAllocHealth.CODE ->
           DeploymentApply.allocHealth(tx, (Command.DeploymentAllocHealth) command);
+      case Command.SourceSync.CODE -> sourceSync(tx, (Command.SourceSync) command);
+      case Command.JobRegisterBatch.CODE ->
+          ((Command.JobRegisterBatch) command).registers().forEach(r -> jobRegister(tx, r));
+      case Command.SourceUpsert.CODE -> {
+        Command.SourceUpsert c = (Command.SourceUpsert) command;
+        tx.gitSources = new TreeMap<>(tx.base.gitSources);
+        tx.gitSources.put(c.source().name(), c.source().withModifyIndex(tx.index));
+      }
+      case Command.SourceDelete.CODE -> {
+        tx.gitSources = new TreeMap<>(tx.base.gitSources);
+        tx.gitSources.remove(((Command.SourceDelete) command).name());
+      }
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -279,6 +293,16 @@ public final class StateMachineCore {
     }
   }
 
+  private static void sourceSync(Tx tx, Command.SourceSync c) {
+    SourceSyncRecord r = c.record();
+    List<SourceSyncRecord> have = tx.base.sourceSyncs.getOrDefault(r.source(), List.of());
+    List<SourceSyncRecord> next = new ArrayList<>(Math.min(have.size() + 1, SourceSyncRecord.KEPT));
+    next.add(r.withIndex(tx.index));
+    next.addAll(have.subList(0, Math.min(have.size(), SourceSyncRecord.KEPT - 1)));
+    tx.sourceSyncs = new TreeMap<>(tx.base.sourceSyncs);
+    tx.sourceSyncs.put(r.source(), Collections.unmodifiableList(next));
+  }
+
   /** Copy-on-write bookkeeping for one apply. */
   static final class Tx {
     final StateImage base;
@@ -291,6 +315,8 @@ public final class StateMachineCore {
     PeriodicState periodic;
     TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches;
     TreeMap<String, String> tokens;
+    TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
+    TreeMap<String, GitSourceSpec> gitSources;
 
     Tx(StateImage base, long index) {
       this.base = base;
@@ -425,7 +451,9 @@ public final class StateMachineCore {
           allocs == null ? base.allocs : allocs,
           nodes == null ? base.nodes : nodes,
           evals == null ? base.evals : evals,
-          deployments == null ? base.deployments : deployments, periodic());
+          deployments == null ? base.deployments : deployments, periodic(),
+          sourceSyncs == null ? base.sourceSyncs : sourceSyncs,
+          gitSources == null ? base.gitSources : gitSources);
     }
   }
 }

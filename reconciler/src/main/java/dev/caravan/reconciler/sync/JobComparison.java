@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Decides whether a job from Git differs from the live one: equal {@link Job#spec()}s once the
- * commit meta is set aside (a commit that changed other files does not change this job).
+ * meta {@code caravan.*} is set aside (a commit that changed other files does not change this
+ * job, and Caravan's own bookkeeping is never drift).
  */
 final class JobComparison {
   static final String META_SOURCE = "caravan.source";
@@ -16,12 +17,12 @@ final class JobComparison {
   private JobComparison() {}
 
   static boolean sameSpec(Job desired, Job live) {
-    return withoutCommit(desired).equals(withoutCommit(live));
+    return withoutCaravanMeta(desired).equals(withoutCaravanMeta(live));
   }
 
-  private static Job withoutCommit(Job job) {
+  private static Job withoutCaravanMeta(Job job) {
     Map<String, String> meta = new LinkedHashMap<>(job.meta());
-    meta.remove(META_COMMIT);
+    meta.keySet().removeIf(k -> k.startsWith("caravan."));
     return job.toBuilder().meta(meta).stop(false).build().spec();
   }
 }

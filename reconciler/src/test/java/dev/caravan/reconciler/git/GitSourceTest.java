@@ -48,6 +48,42 @@ class GitSourceTest {
   }
 
   @Test
+  void readsOnlyWhatTheTreeDiffNamesAndCarriesTheRestOver() throws Exception {
+    Path repo = tmp.resolve("repo");
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      write(repo, "jobs/a.hcl", "job \"a\" {}");
+      write(repo, "jobs/b.hcl", "job \"b\" {}");
+      write(repo, "jobs/c.hcl", "job \"c\" {}");
+      commit(git, "first");
+      try (GitSource source = new GitSource(config(repo), tmp.resolve("mirror"))) {
+        SourceSnapshot first = source.fetch(null);
+
+        write(repo, "jobs/b.hcl", "job \"b\" { }");
+        Files.delete(repo.resolve("jobs/c.hcl"));
+        git.rm().addFilepattern("jobs/c.hcl").call();
+        commit(git, "second");
+        SourceSnapshot second = source.fetch(first);
+
+        assertTrue(first.files().get("jobs/a.hcl") == second.files().get("jobs/a.hcl"),
+            "an unchanged file is carried over, not read again");
+        assertEquals("job \"b\" { }", second.files().get("jobs/b.hcl").content());
+        assertFalse(second.files().containsKey("jobs/c.hcl"));
+        assertTrue(second == source.fetch(second) || second.files() == source.fetch(second).files());
+      }
+    }
+  }
+
+  @Test
+  void excludedGlobsAreLeftOut() {
+    GitSource source = new GitSource(new SourceConfig("t", "file:///x", "main",
+        List.of("jobs/**/*.hcl"), List.of("jobs/drafts/**"), null, false, 0.3, true, false,
+        List.of(), null), tmp.resolve("mirror"));
+
+    assertTrue(source.matches("jobs/a.hcl"));
+    assertFalse(source.matches("jobs/drafts/b.hcl"));
+  }
+
+  @Test
   void missingRepositoryIsAnErrorNamingItsUrl() {
     Path nowhere = tmp.resolve("nowhere");
     try (GitSource source = new GitSource(config(nowhere), tmp.resolve("mirror"))) {
