@@ -14,6 +14,8 @@ import dev.caravan.reconciler.sync.SourceSyncer;
 import dev.caravan.webhook.CloneUrl;
 import dev.caravan.webhook.WebhookReceiver;
 import dev.caravan.webhook.WebhookSource;
+import dev.caravan.webhook.publish.PreviewPublisher;
+import dev.caravan.webhook.publish.PullRequestPreviews;
 import io.javalin.Javalin;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ public final class Agent implements AutoCloseable {
   private Javalin http;
   private ClientAgent client;
   private WebhookReceiver webhooks;
+  private PullRequestPreviews previews;
   private PeriodicService periodic;
 
   private Agent(AgentConfig config, PrintStream out) {
@@ -76,10 +79,10 @@ public final class Agent implements AutoCloseable {
     }
     periodic = new PeriodicService(server, clock);
     server.addLeadershipListener(periodic);
-    webhooks = new WebhookReceiver(this::webhookSources, this::syncNow,
-        (source, pr) -> LOG.info("source {}: pull request #{} ({}): plan previews are not published yet",
-            source, pr.number(), pr.action()),
-        64, 10_000);
+    SourcePreviews planPreviews = new SourcePreviews(() -> sources.syncers(), config::hooks);
+    previews = new PullRequestPreviews(planPreviews::target, planPreviews,
+        PreviewPublisher.create());
+    webhooks = new WebhookReceiver(this::webhookSources, this::syncNow, previews, 64, 10_000);
     sources = new SourceReconciler(server, config.dataDir().resolve("sources"), clock,
         new SplittableRandom(), this::announce);
     http = new HttpApi(server, new SourcesApi(server, sources, config.dataDir().resolve("tmp")),
@@ -113,7 +116,8 @@ public final class Agent implements AutoCloseable {
     List<WebhookSource> out = new ArrayList<>();
     for (SourceSyncer s : sources.syncers()) {
       if (wanted.contains(CloneUrl.normalise(s.config().url()))) {
-        out.add(new WebhookSource(s.config().name(), s.config().branch(), null));
+        out.add(new WebhookSource(s.config().name(), s.config().branch(),
+            config.hooks(s.config().name()).webhookSecret()));
       }
     }
     return out;
@@ -154,6 +158,9 @@ public final class Agent implements AutoCloseable {
     }
     if (webhooks != null) {
       webhooks.close();
+    }
+    if (previews != null) {
+      previews.close();
     }
     if (client != null) {
       client.close();

@@ -3,6 +3,7 @@ package dev.caravan.agent;
 import dev.caravan.reconciler.git.SourceConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An agent's settings, in the shape of Nomad's agent config plus Caravan's {@code gitops}
@@ -20,12 +21,28 @@ public record AgentConfig(
     List<String> clientServers,
     boolean rawExecEnabled,
     boolean devMode,
-    List<SourceConfig> sources) {
+    List<SourceConfig> sources,
+    Map<String, SourceHooks> sourceHooks) {
 
   public AgentConfig {
     retryJoin = List.copyOf(retryJoin);
     clientServers = List.copyOf(clientServers);
     sources = List.copyOf(sources);
+    sourceHooks = sourceHooks == null ? Map.of() : Map.copyOf(sourceHooks);
+  }
+
+  /** Sources without webhook secrets or preview targets. */
+  public AgentConfig(Path dataDir, String bindAddr, int httpPort, int rpcPort,
+      boolean serverEnabled, int bootstrapExpect, List<String> retryJoin, boolean clientEnabled,
+      List<String> clientServers, boolean rawExecEnabled, boolean devMode,
+      List<SourceConfig> sources) {
+    this(dataDir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect, retryJoin,
+        clientEnabled, clientServers, rawExecEnabled, devMode, sources, Map.of());
+  }
+
+  /** The webhook secret and preview target of a source ({@link SourceHooks#NONE} if unset). */
+  SourceHooks hooks(String source) {
+    return sourceHooks.getOrDefault(source, SourceHooks.NONE);
   }
 
   /** One server, one client, raw_exec on, API on 127.0.0.1:4646, Raft on 127.0.0.1:4647. */
@@ -36,6 +53,6 @@ public record AgentConfig(
 
   public AgentConfig withDataDir(Path dir) {
     return new AgentConfig(dir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect,
-        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources);
+        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks);
   }
 }

@@ -96,6 +96,7 @@ public final class AgentConfigParser {
         rawExec = b;
       }
       List<SourceConfig> sources = new ArrayList<>(c.sources());
+      Map<String, SourceHooks> hooks = new java.util.LinkedHashMap<>(c.sourceHooks());
       Map<String, Object> gitops = block(root, "gitops", "");
       if (gitops != null) {
         checkKeys(gitops, Set.of("source"), "gitops.");
@@ -103,11 +104,80 @@ public final class AgentConfigParser {
         if (named != null) {
           for (Map.Entry<String, Object> e : named.entrySet()) {
             sources.add(source(e.getKey(), e.getValue()));
+            hooks.put(e.getKey(), hooks(e.getKey(), e.getValue()));
           }
         }
       }
       return new AgentConfig(dataDir, bind, http, rpc, serverEnabled, bootstrap, retryJoin,
-          clientEnabled, servers, rawExec, c.devMode(), sources);
+          clientEnabled, servers, rawExec, c.devMode(), sources, hooks);
+    }
+
+    /**
+     * A source's {@code webhook { secret | secret_env | secret_file }} and {@code preview {
+     * provider, api_url, token | token_env | token_file }} blocks.
+     */
+    @SuppressWarnings("unchecked")
+    private SourceHooks hooks(String name, Object value) throws ConfigException {
+      String prefix = "gitops.source." + name + ".";
+      Map<String, Object> m = (Map<String, Object>) value;
+      String secret = "";
+      Map<String, Object> w = block(m, "webhook", prefix);
+      if (w != null) {
+        String wp = prefix + "webhook.";
+        checkKeys(w, Set.of("secret", "secret_env", "secret_file"), wp);
+        secret = oneSecret(w, "secret", wp);
+      }
+      SourceHooks.Preview preview = null;
+      Map<String, Object> p = block(m, "preview", prefix);
+      if (p != null) {
+        String pp = prefix + "preview.";
+        checkKeys(p, Set.of("provider", "api_url", "repository", "token", "token_env",
+            "token_file"), pp);
+        String providerName = string(p, "provider", pp);
+        dev.caravan.webhook.Provider provider = dev.caravan.webhook.Provider.fromPath(providerName)
+            .filter(x -> x != dev.caravan.webhook.Provider.GENERIC)
+            .orElseThrow(() -> new ConfigException(file + ": " + pp + "provider: expected github, "
+                + "gitlab, gitea, forgejo, bitbucket or bitbucket-server, got \"" + providerName + "\""));
+        String token = oneSecret(p, "token", pp);
+        if (token.isEmpty()) {
+          throw new ConfigException(file + ": " + pp + "token: required (token, token_env or token_file)");
+        }
+        String apiUrl = string(p, "api_url", pp);
+        if (!apiUrl.isEmpty() && !apiUrl.startsWith("https://") && !apiUrl.startsWith("http://")) {
+          throw new ConfigException(file + ": " + pp + "api_url: expected an http(s) URL, got " + apiUrl);
+        }
+        preview = new SourceHooks.Preview(provider, apiUrl, string(p, "repository", pp), token);
+      }
+      return new SourceHooks(secret, preview);
+    }
+
+    /** {@code key}, {@code key_env} or {@code key_file}: at most one; the env var or file must exist. */
+    private String oneSecret(Map<String, Object> m, String key, String prefix) throws ConfigException {
+      int given = (m.containsKey(key) ? 1 : 0) + (m.containsKey(key + "_env") ? 1 : 0)
+          + (m.containsKey(key + "_file") ? 1 : 0);
+      if (given > 1) {
+        throw new ConfigException(file + ": " + prefix + key + ": use one of " + key + ", "
+            + key + "_env, " + key + "_file");
+      }
+      if (m.containsKey(key + "_env")) {
+        String var = string(m, key + "_env", prefix);
+        String v = System.getenv(var);
+        if (v == null || v.isEmpty()) {
+          throw new ConfigException(file + ": " + prefix + key + "_env: environment variable "
+              + var + " is not set");
+        }
+        return v.strip();
+      }
+      if (m.containsKey(key + "_file")) {
+        String f = string(m, key + "_file", prefix);
+        try {
+          return java.nio.file.Files.readString(java.nio.file.Path.of(f)).strip();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+          throw new ConfigException(file + ": " + prefix + key + "_file: cannot read " + f + ": "
+              + e.getMessage());
+        }
+      }
+      return string(m, key, prefix);
     }
 
     private SourceConfig source(String name, Object value) throws ConfigException {
@@ -119,7 +189,8 @@ public final class AgentConfigParser {
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) value;
       checkKeys(m, Set.of("url", "branch", "ref", "paths", "exclude", "interval", "prune",
-          "max_prune_fraction", "self_heal", "preserve_counts", "var_files", "auth"), prefix);
+          "max_prune_fraction", "self_heal", "preserve_counts", "var_files", "auth", "webhook",
+          "preview"), prefix);
       String url = string(m, "url", prefix);
       if (url.isEmpty()) {
         throw new ConfigException(file + ": " + prefix + "url: required");

@@ -57,6 +57,68 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void readsASourcesWebhookSecretAndPreviewTargetFromFiles() throws Exception {
+    Files.writeString(tmp.resolve("hook.secret"), "s3cret\n");
+    Files.writeString(tmp.resolve("gh.token"), "ghp_abc\n");
+    Path file = write("""
+        gitops {
+          source "apps" {
+            url = "https://github.com/acme/apps.git"
+            webhook {
+              secret_file = "%s"
+            }
+            preview {
+              provider   = "github"
+              token_file = "%s"
+            }
+          }
+        }
+        """.formatted(tmp.resolve("hook.secret"), tmp.resolve("gh.token")));
+
+    AgentConfig c = AgentConfigParser.parse(file, AgentConfig.dev(null));
+
+    SourceHooks hooks = c.hooks("apps");
+    assertEquals("s3cret", hooks.webhookSecret());
+    assertEquals(dev.caravan.webhook.Provider.GITHUB, hooks.preview().provider());
+    assertEquals("ghp_abc", hooks.preview().token());
+    assertEquals("", hooks.preview().apiUrl());
+    assertEquals(SourceHooks.NONE, c.hooks("other"));
+    assertEquals(false, hooks.toString().contains("s3cret") || hooks.toString().contains("ghp_abc"),
+        "secrets are never printed");
+  }
+
+  @Test
+  void previewAndWebhookMistakesNameTheKey() throws Exception {
+    String base = """
+        gitops {
+          source "apps" {
+            url = "https://github.com/acme/apps.git"
+            %s
+          }
+        }
+        """;
+    List<String[]> cases = List.of(
+        new String[] {"preview {\n provider = \"svn\"\n token = \"t\"\n}",
+            "gitops.source.apps.preview.provider: expected github, gitlab, gitea, forgejo, bitbucket or bitbucket-server, got \"svn\""},
+        new String[] {"preview {\n provider = \"gitlab\"\n}",
+            "gitops.source.apps.preview.token: required (token, token_env or token_file)"},
+        new String[] {"webhook {\n secret = \"a\"\n secret_env = \"B\"\n}",
+            "gitops.source.apps.webhook.secret: use one of secret, secret_env, secret_file"},
+        new String[] {"webhook {\n secret_env = \"CARAVAN_TEST_UNSET_VARIABLE\"\n}",
+            "gitops.source.apps.webhook.secret_env: environment variable CARAVAN_TEST_UNSET_VARIABLE is not set"},
+        new String[] {"preview {\n provider = \"github\"\n token = \"t\"\n api_url = \"ftp://x\"\n}",
+            "gitops.source.apps.preview.api_url: expected an http(s) URL, got ftp://x"});
+    for (String[] c : cases) {
+      Path file = write(base.formatted(c[0]));
+
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+      assertEquals(file + ": " + c[1], e.getMessage());
+    }
+  }
+
+  @Test
   void unknownKeyIsAnErrorNamingFileAndKey() throws Exception {
     Path file = write("ports {\n  htp = 1\n}\n");
 

@@ -83,11 +83,23 @@ public final class GitSource implements AutoCloseable {
    * full ref or a commit sha (abbreviated or not). For plans: the tracked ref is not moved.
    */
   public synchronized SourceSnapshot fetchRef(String ref) throws IOException {
-    fetchRefSpecs(List.of(new RefSpec("+refs/heads/*:" + PLAN_REFS + "heads/*"),
+    List<RefSpec> specs = new java.util.ArrayList<>(List.of(
+        new RefSpec("+refs/heads/*:" + PLAN_REFS + "heads/*"),
         new RefSpec("+refs/tags/*:" + PLAN_REFS + "tags/*")));
+    // a pull or merge request's head (refs/pull/7/head, refs/merge-requests/7/head) is fetched
+    // by name: it is under neither heads nor tags
+    String other = "";
+    if (ref.startsWith("refs/") && !ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
+      if (!Repository.isValidRefName(ref)) {
+        throw new IOException("not a valid ref name: " + ref);
+      }
+      other = PLAN_REFS + "other/" + ref.substring("refs/".length());
+      specs.add(new RefSpec("+" + ref + ":" + other));
+    }
+    fetchRefSpecs(specs);
     Repository repo = git.getRepository();
     ObjectId id = null;
-    for (String candidate : List.of(PLAN_REFS + "heads/" + ref, PLAN_REFS + "tags/" + ref,
+    for (String candidate : List.of(other, PLAN_REFS + "heads/" + ref, PLAN_REFS + "tags/" + ref,
         ref.startsWith("refs/heads/") ? PLAN_REFS + "heads/" + ref.substring(11) : "",
         ref.startsWith("refs/tags/") ? PLAN_REFS + "tags/" + ref.substring(10) : "", ref)) {
       if (!candidate.isEmpty() && (id = resolveCommit(repo, candidate)) != null) {

@@ -175,7 +175,9 @@ public final class SourceReconciler implements AutoCloseable {
           continue;
         }
         for (Runner r : runners.values()) {
-          if (!r.busy() && r.syncer.lastReport().isPresent() && r.syncer.liveChanged(s)) {
+          // also while a pass runs: a change it did not see would otherwise wait for the
+          // next poll; the runner coalesces it into one more pass
+          if (r.syncer.lastReport().isPresent() && r.syncer.liveChanged(s)) {
             r.trigger(SourceSyncer.SyncOptions.LIVE);
           }
         }
@@ -199,10 +201,6 @@ public final class SourceReconciler implements AutoCloseable {
 
     Runner(SourceSyncer syncer) {
       this.syncer = syncer;
-    }
-
-    synchronized boolean busy() {
-      return running;
     }
 
     synchronized void trigger(SourceSyncer.SyncOptions options) {
