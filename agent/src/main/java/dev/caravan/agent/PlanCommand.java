@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.reconciler.plan.SourcePlan;
+import dev.caravan.reconciler.plan.PlanMarkdown;
 import dev.caravan.reconciler.plan.PlanText;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -36,11 +37,19 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "-ref", paramLabel = "REF") String ref;
   @Option(names = "-paths", paramLabel = "GLOB", split = ",",
       description = "Job file globs for DIR (default jobs/**/*.hcl)") List<String> paths;
-  @Option(names = "-json", description = "Print the plan as JSON.") boolean json;
+  @Option(names = "-json", description = "Print the plan as JSON (same as -format json).") boolean json;
+  @Option(names = "-format", paramLabel = "FORMAT",
+      description = "text (default), markdown (a pull request preview, for CI) or json") String format;
   @Parameters(arity = "0..1", paramLabel = "DIR") Path dir;
 
   @Override
   public Integer call() {
+    String fmt = format == null ? "text" : format;
+    if (!List.of("text", "markdown", "json").contains(fmt)) {
+      spec.commandLine().getErr().println("Error: -format: expected text, markdown or json, got \""
+          + fmt + "\"");
+      return 255;
+    }
     try {
       JsonNode body;
       String addr = JobCommand.address(address);
@@ -59,9 +68,11 @@ final class PlanCommand implements Callable<Integer> {
         return 255;
       }
       SourcePlan plan = JSON.treeToValue(body, SourcePlan.class);
-      spec.commandLine().getOut().print(json
-          ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n"
-          : PlanText.render(plan));
+      spec.commandLine().getOut().print(switch (json ? "json" : fmt) {
+        case "json" -> JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n";
+        case "markdown" -> PlanMarkdown.render(plan);
+        default -> PlanText.render(plan);
+      });
       return plan.exitCode();
     } catch (Main.CliException | IOException e) {
       spec.commandLine().getErr().println("Error: " + e.getMessage());

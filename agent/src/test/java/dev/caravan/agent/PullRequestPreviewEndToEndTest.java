@@ -109,6 +109,20 @@ class PullRequestPreviewEndToEndTest {
         assertTrue(github.requests.stream().anyMatch(r -> r.startsWith("PATCH /repos/acme/jobs/issues/comments/")),
             github.requests.toString());
         assertTrue(github.requests.stream().allMatch(r -> r.endsWith(" auth-ok")), github.requests.toString());
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = Main.run(new String[] {"plan", "-address", addr, "-source", "prod", "-ref",
+            "refs/pull/7/head", "-format", "markdown"}, new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertEquals(1, code, "CI mode: the same preview, exit 1 for changes: " + out);
+        assertTrue(out.toString().startsWith("### Caravan plan for `prod`"), out.toString());
+        assertTrue(out.toString().contains("1 to update"), out.toString());
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertEquals(255, Main.run(new String[] {"plan", "-address", addr, "-source", "prod",
+            "-format", "yaml"}, new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err, true)));
+        assertTrue(err.toString().contains("-format: expected text, markdown or json, got \"yaml\""),
+            err.toString());
       }
     }
   }
