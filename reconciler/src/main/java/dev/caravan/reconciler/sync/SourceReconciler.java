@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class SourceReconciler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SourceReconciler.class);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /**
+   * The least time between the starts of two fetching passes of one source: a burst of pushes
+   * (webhooks) is synced at once and then at most this often, not back to back.
+   */
+  static final Duration MIN_PASS_GAP = Duration.ofMillis(250);
   private static final Duration WATCH_WAIT = Duration.ofSeconds(30);
 
   private final Cluster cluster;
@@ -198,6 +203,7 @@ public final class SourceReconciler implements AutoCloseable {
     private int failures;
     private ScheduledFuture<?> poll;
     volatile long nextPollAt;
+    private long lastFetchStart = Long.MIN_VALUE;
 
     Runner(SourceSyncer syncer) {
       this.syncer = syncer;
@@ -220,10 +226,21 @@ public final class SourceReconciler implements AutoCloseable {
         SourceSyncer.SyncOptions options;
         synchronized (this) {
           options = pending;
-          pending = null;
           if (options == null || stopped) {
+            pending = null;
             running = false;
             return;
+          }
+          long wait = lastFetchStart == Long.MIN_VALUE ? 0
+              : lastFetchStart + MIN_PASS_GAP.toMillis() - clock.millis();
+          if (options.fetch() && wait > 0) {
+            // still running: triggers until then coalesce into the pending pass
+            executor.schedule(this::drain, wait, TimeUnit.MILLISECONDS);
+            return;
+          }
+          pending = null;
+          if (options.fetch()) {
+            lastFetchStart = clock.millis();
           }
         }
         try {

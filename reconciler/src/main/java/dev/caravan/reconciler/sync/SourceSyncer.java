@@ -426,7 +426,8 @@ public final class SourceSyncer implements AutoCloseable {
           }
           LOG.debug("source {}: {} job {} from {}", config.name(), d.action(), d.jobId(), d.path());
           applied.set(i, new Applied(d, SyncStatus.Synced, d.messages(),
-              s.job(d.namespace(), d.jobId()).map(Job::version).orElse(-1L)));
+              s.job(d.namespace(), d.jobId()).map(Job::version).orElse(-1L),
+              o.result() == null ? -1L : o.result().jobModifyIndex()));
         } else if (o.status() != 409) {
           applied.set(i, new Applied(d, SyncStatus.Error, List.of(d.path() + ": " + o.message()),
               -1));
@@ -457,8 +458,8 @@ public final class SourceSyncer implements AutoCloseable {
       }
       long index = d.live() == null ? 0 : d.live().jobModifyIndex();
       try {
-        cluster.registerJob(new Cluster.JobRegisterRequest(stamped(d.job(), snap.commit()), true,
-            index));
+        Cluster.JobRegisterResult registered = cluster.registerJob(new Cluster.JobRegisterRequest(
+            stamped(d.job(), snap.commit()), true, index));
         if (d.heal()) {
           healed.add(JobClaims.key(d.namespace(), d.jobId()) + "@" + snap.commit());
         }
@@ -466,7 +467,8 @@ public final class SourceSyncer implements AutoCloseable {
             d.action() == SyncAction.Create ? "created" : "updated", d.jobId(), d.path(),
             shortSha(snap.commit()), d.heal() ? " (self-heal)" : "");
         long version = cluster.state().job(d.namespace(), d.jobId()).map(Job::version).orElse(-1L);
-        return new Applied(d, SyncStatus.Synced, d.messages(), version);
+        return new Applied(d, SyncStatus.Synced, d.messages(), version,
+            registered.jobModifyIndex());
       } catch (ClusterException e) {
         if (e.status() != 409) {
           return new Applied(d, SyncStatus.Error, List.of(d.path() + ": " + e.getMessage()), -1);
@@ -520,8 +522,7 @@ public final class SourceSyncer implements AutoCloseable {
       out.add(new JobSyncState(d.jobId(), d.path(), a.status(), commit, a.messages(), health,
           d.action(), d.diff()));
       if (d.jobId() != null && a.status() != SyncStatus.Error) {
-        watch.put(new Watched(d.namespace(), d.jobId()),
-            live == null || live.stop() ? -1L : live.jobModifyIndex());
+        watch.put(new Watched(d.namespace(), d.jobId()), a.watchIndex());
       }
     }
     watched = Map.copyOf(watch);
@@ -627,8 +628,18 @@ public final class SourceSyncer implements AutoCloseable {
 
   private record Parsed(String blobId, Job job, List<String> errors) {}
 
+  /**
+   * One decision carried out. {@code watchIndex} is the job's modify index as this pass left it
+   * (what it registered, else what it decided on; -1 for none): the drift watch compares the
+   * live job with it, so a change made while the pass ran is still seen as drift.
+   */
   private record Applied(SyncDecider.Decision decision, SyncStatus status, List<String> messages,
-      long version) {}
+      long version, long watchIndex) {
+    Applied(SyncDecider.Decision decision, SyncStatus status, List<String> messages, long version) {
+      this(decision, status, messages, version, decision.live() == null || decision.live().stop()
+          ? -1L : decision.live().jobModifyIndex());
+    }
+  }
 
   private record Watched(String namespace, String id) {}
 
