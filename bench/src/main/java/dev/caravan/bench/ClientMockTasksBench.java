@@ -66,7 +66,7 @@ public final class ClientMockTasksBench {
    * both taken by the same machine's clock}.
    */
   private static long[] once(int run) throws Exception {
-    Path tmp = Files.createTempDirectory("caravan-client-bench-");
+    Path tmp = TempDirs.create("caravan-client-bench-");
     String raft = "127.0.0.1:" + freePort();
     try (ClusterServer server = ClusterServer.start(
         ServerConfig.singleNode("s1", tmp.resolve("server"), raft))) {

@@ -56,7 +56,7 @@ public final class DeploymentRolloutBench {
   }
 
   private static String once(int count, int maxParallel) throws Exception {
-    Path dir = Files.createTempDirectory("caravan-deploy-bench");
+    Path dir = TempDirs.create("caravan-deploy-bench");
     String addr = "127.0.0.1:" + freePort();
     try (ClusterServer server = ClusterServer.start(ServerConfig.singleNode("s1", dir.resolve("s"),
         addr))) {

@@ -32,7 +32,7 @@ public final class DevAgentStartupBench {
     List<Long> startMillis = new ArrayList<>();
     List<Long> rssMb = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      Path tmp = Files.createTempDirectory("caravan-bench-");
+      Path tmp = TempDirs.create("caravan-bench-");
       int http = freePort();
       Path cfg = tmp.resolve("agent.hcl");
       Files.writeString(cfg, "ports {\n  http = " + http + "\n  rpc = " + freePort() + "\n}\n");

@@ -34,7 +34,7 @@ public final class DriverStartBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     Map<String, TaskDriver> drivers =
         Drivers.load(new DriverOptions(true, false, null, Map.of()));
-    Path tmp = Files.createTempDirectory("caravan-driver-bench-");
+    Path tmp = TempDirs.create("caravan-driver-bench-");
 
     TaskDriver rawExec = drivers.get("raw_exec");
     List<Long> rawMicros = new ArrayList<>();

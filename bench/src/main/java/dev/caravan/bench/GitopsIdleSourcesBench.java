@@ -27,7 +27,7 @@ public final class GitopsIdleSourcesBench {
     int sources = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     long intervalMs = args.length > 1 ? Long.parseLong(args[1]) : 1000;
     int windowS = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-    Path tmp = Files.createTempDirectory("caravan-idle-bench-");
+    Path tmp = TempDirs.create("caravan-idle-bench-");
     String raft = "127.0.0.1:" + GitopsBenchSupport.freePort();
     try (ClusterServer server = ClusterServer.start(new ServerConfig("bench", tmp.resolve("server"),
         raft, List.of(raft), Clock.systemUTC()));

@@ -26,7 +26,7 @@ public final class GitopsLargeRepoBench {
   public static void main(String[] args) throws Exception {
     int files = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     int changes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    Path tmp = Files.createTempDirectory("caravan-gitops-bench-");
+    Path tmp = TempDirs.create("caravan-gitops-bench-");
     Path work = GitopsBenchSupport.repo(tmp, "jobs");
     for (int i = 0; i < files; i++) {
       GitopsBenchSupport.write(work.resolve(String.format("jobs/team-%02d/job-%05d.hcl", i % 50, i)),

@@ -27,7 +27,7 @@ import java.util.List;
 public final class GitopsWebhookBench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-    Path tmp = Files.createTempDirectory("caravan-webhook-bench-");
+    Path tmp = TempDirs.create("caravan-webhook-bench-");
     Path work = GitopsBenchSupport.repo(tmp, "jobs");
     for (int j = 0; j < 10; j++) {
       GitopsBenchSupport.write(work.resolve("jobs/j" + j + ".hcl"), GitopsBenchSupport.job("j" + j, 1));

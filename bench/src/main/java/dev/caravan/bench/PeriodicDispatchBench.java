@@ -35,7 +35,7 @@ public final class PeriodicDispatchBench {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     boolean leaderOnly = args.length > 2 && args[2].equals("leader");
-    Path dir = Files.createTempDirectory("caravan-dispatch-bench-");
+    Path dir = TempDirs.create("caravan-dispatch-bench-");
     List<String> peers = List.of("127.0.0.1:" + PeriodicLaunchBench.freePort(),
         "127.0.0.1:" + PeriodicLaunchBench.freePort(), "127.0.0.1:" + PeriodicLaunchBench.freePort());
     List<ClusterServer> servers = new ArrayList<>();

@@ -40,7 +40,7 @@ public final class PeriodicLaunchBench {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int slots = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     String cron = args.length > 2 ? args[2] : "* * * * *";
-    Path dir = Files.createTempDirectory("caravan-periodic-bench-");
+    Path dir = TempDirs.create("caravan-periodic-bench-");
     String addr = "127.0.0.1:" + freePort();
     try (ClusterServer server = ClusterServer.start(ServerConfig.singleNode("bench", dir, addr));
          PeriodicService periodic = new PeriodicService(server, Clock.systemUTC())) {

@@ -45,7 +45,7 @@ public final class PreviewLatencyBench {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path home = Path.of("").toAbsolutePath();
     Path jar = home.resolve("agent/target/caravan.jar");
-    Path tmp = Files.createTempDirectory("caravan-preview-bench-");
+    Path tmp = TempDirs.create("caravan-preview-bench-");
     Map<String, Long> finals = new ConcurrentHashMap<>();
     HttpServer github = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     github.createContext("/", ex -> fakeGitHub(ex, finals));

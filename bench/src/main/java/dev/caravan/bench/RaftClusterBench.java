@@ -30,7 +30,7 @@ public final class RaftClusterBench {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    Path dir = Files.createTempDirectory("caravan-raft-bench-");
+    Path dir = TempDirs.create("caravan-raft-bench-");
     List<String> peers = List.of("127.0.0.1:" + SchedulerThroughputBench.freePort(),
         "127.0.0.1:" + SchedulerThroughputBench.freePort(),
         "127.0.0.1:" + SchedulerThroughputBench.freePort());

@@ -37,7 +37,7 @@ public final class SchedulerThroughputBench {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
     int count = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-    Path dir = Files.createTempDirectory("caravan-sched-bench-");
+    Path dir = TempDirs.create("caravan-sched-bench-");
     String addr = "127.0.0.1:" + freePort();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try (ClusterServer server = ClusterServer.start(

@@ -43,7 +43,7 @@ public final class WebhookThroughputBench {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the jar first: ./caravan version");
     }
-    Path tmp = Files.createTempDirectory("caravan-webhook-bench-");
+    Path tmp = TempDirs.create("caravan-webhook-bench-");
     int http = freePort();
     Path cfg = tmp.resolve("agent.hcl");
     Files.writeString(cfg, "ports {\n  http = " + http + "\n  rpc = " + freePort() + "\n}\n");
@@ -52,7 +52,12 @@ public final class WebhookThroughputBench {
         "-data-dir", tmp.resolve("data").toString())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
     try {
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(java.util.concurrent.Executors.newFixedThreadPool(8)).build();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "bench-client");
+            t.setDaemon(true); // the JVM exits when the bench is done
+            return t;
+          })).build();
       String base = "http://127.0.0.1:" + http;
       String url = awaitSourceUrl(client, base);
       // Let the first sync and the JIT settle before measuring.
