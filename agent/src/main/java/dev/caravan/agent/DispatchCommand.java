@@ -1,18 +1,11 @@
 package dev.caravan.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.cluster.structs.NomadJson;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +20,6 @@ import picocli.CommandLine.Spec;
 /** {@code caravan job dispatch [-meta k=v]... [-idempotency-token T] NAME [payload-file|-]}. */
 @Command(name = "dispatch", description = "Dispatch a parameterized job: a child job with a payload and meta.")
 final class DispatchCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = NomadJson.mapper();
 
   @Spec CommandSpec spec;
   @Option(names = "-address", paramLabel = "ADDR") String address;
@@ -66,7 +58,7 @@ final class DispatchCommand implements Callable<Integer> {
     if (idempotencyToken != null) {
       body.put("IdempotencyToken", idempotencyToken);
     }
-    JsonNode r = post(JobCommand.address(address), "/v1/job/" + pathSegment(name) + "/dispatch", body);
+    JsonNode r = Http.post(JobCommand.address(address), "/v1/job/" + pathSegment(name) + "/dispatch", body);
     var out = spec.commandLine().getOut();
     out.printf("Dispatched Job ID = %s%nEvaluation ID     = %s%n", r.path("DispatchedJobID").asText(),
         r.path("EvalID").asText());
@@ -77,24 +69,4 @@ final class DispatchCommand implements Callable<Integer> {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** POSTs JSON; a status of 400 or more becomes the body's error message. */
-  static JsonNode post(String address, String path, Object body) throws Main.CliException {
-    try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(address + path))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-          HttpResponse.BodyHandlers.ofString());
-      JsonNode reply = JSON.readTree(r.body());
-      if (r.statusCode() >= 400) {
-        throw new Main.CliException(reply.path("error").asText(r.body()));
-      }
-      return reply;
-    } catch (IOException e) {
-      throw new Main.CliException("cannot reach the agent at " + address + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Main.CliException("interrupted");
-    }
-  }
 }

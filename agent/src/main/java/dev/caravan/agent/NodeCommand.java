@@ -1,14 +1,6 @@
 package dev.caravan.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.cluster.structs.NomadJson;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,29 +16,8 @@ import picocli.CommandLine.Spec;
     subcommands = {NodeCommand.Status.class, NodeCommand.Eligibility.class,
         NodeCommand.Drain.class})
 final class NodeCommand {
-  private static final ObjectMapper JSON = NomadJson.mapper();
 
   private NodeCommand() {}
-
-  static JsonNode post(String address, String path, Object body) throws Main.CliException {
-    try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(address + path))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-          HttpResponse.BodyHandlers.ofString());
-      JsonNode answer = JSON.readTree(r.body());
-      if (r.statusCode() >= 400) {
-        throw new Main.CliException(answer.path("error").asText(r.body()));
-      }
-      return answer;
-    } catch (IOException e) {
-      throw new Main.CliException("cannot reach the agent at " + address + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Main.CliException("interrupted");
-    }
-  }
 
   /** Exactly one of -enable / -disable. */
   static final class Toggle {
@@ -84,7 +55,7 @@ final class NodeCommand {
     @Override
     public Integer call() throws Exception {
       String value = toggle.enable ? "eligible" : "ineligible";
-      post(JobCommand.address(address), "/v1/node/" + nodeId + "/eligibility",
+      Http.post(JobCommand.address(address), "/v1/node/" + nodeId + "/eligibility",
           Map.of("NodeID", nodeId, "Eligibility", value));
       spec.commandLine().getOut().printf("Node \"%s\" scheduling eligibility set: %s for scheduling%n",
           nodeId, value);
@@ -123,7 +94,7 @@ final class NodeCommand {
         body.put("DrainSpec", null);
         body.put("MarkEligible", !keepIneligible);
       }
-      post(JobCommand.address(address), "/v1/node/" + nodeId + "/drain", body);
+      Http.post(JobCommand.address(address), "/v1/node/" + nodeId + "/drain", body);
       spec.commandLine().getOut().printf(toggle.enable
           ? "Node \"%s\" drain strategy set%n" : "Node \"%s\" drain strategy unset%n", nodeId);
       return 0;

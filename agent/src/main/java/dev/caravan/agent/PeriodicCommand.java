@@ -25,7 +25,7 @@ final class PeriodicCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = DispatchCommand.post(JobCommand.address(address),
+      JsonNode r = Http.post(JobCommand.address(address),
           "/v1/job/" + DispatchCommand.pathSegment(name) + "/periodic/force", Map.of());
       spec.commandLine().getOut().printf("Forced a launch of periodic job \"%s\"%nEvaluation ID = %s%n",
           name, r.path("EvalID").asText());
