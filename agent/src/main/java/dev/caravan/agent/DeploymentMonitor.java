@@ -54,7 +54,7 @@ final class DeploymentMonitor {
   int followJob(String jobId, long jobModifyIndex) throws Main.CliException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      JsonNode d = Http.get(address, "/v1/job/" + jobId + "/deployment");
+      JsonNode d = Http.get(address, "/v1/job/" + DispatchCommand.pathSegment(jobId) + "/deployment");
       if (d != null && !d.isNull() && d.path("JobModifyIndex").asLong() >= jobModifyIndex) {
         out.println("==> Monitoring deployment " + shortId(d.path("ID").asText()));
         return follow(d.path("ID").asText());

@@ -35,7 +35,13 @@ final class Http {
   private static JsonNode send(String address, HttpRequest request) throws Main.CliException {
     try {
       HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+      JsonNode body;
+      try {
+        body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+      } catch (IOException notJson) {
+        throw new Main.CliException((r.statusCode() >= 400 ? "HTTP " + r.statusCode() + ": "
+            : "not a JSON answer from " + address + ": ") + r.body().strip());
+      }
       if (r.statusCode() >= 400) {
         throw new Main.CliException(body.path("error").asText(r.body()));
       }

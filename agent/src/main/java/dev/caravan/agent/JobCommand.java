@@ -47,21 +47,7 @@ final class JobCommand {
   }
 
   static JsonNode get(String address, String path) throws Main.CliException {
-    try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(address + path)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      JsonNode body = JSON.readTree(r.body());
-      if (r.statusCode() >= 400) {
-        throw new Main.CliException(body.path("error").asText(r.body()));
-      }
-      return body;
-    } catch (IOException e) {
-      throw new Main.CliException("cannot reach the agent at " + address + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Main.CliException("interrupted");
-    }
+    return Http.get(address, path);
   }
 
   @Command(name = "status", description = "Show a job's status and allocations, or list jobs.")
@@ -82,7 +68,7 @@ final class JobCommand {
         }
         return 0;
       }
-      JsonNode job = get(addr, "/v1/job/" + name);
+      JsonNode job = get(addr, "/v1/job/" + DispatchCommand.pathSegment(name));
       out.printf("ID            = %s%nName          = %s%nType          = %s%nPriority      = %d%n"
               + "Status        = %s%nVersion       = %d%n",
           job.path("ID").asText(), job.path("Name").asText(), job.path("Type").asText(),
@@ -97,7 +83,7 @@ final class JobCommand {
       out.println("Allocations");
       out.printf("%-8s  %-8s  %-10s  %-7s  %-8s  %s%n", "ID", "Node ID", "Task Group", "Version",
           "Desired", "Status");
-      for (JsonNode a : get(addr, "/v1/job/" + name + "/allocations")) {
+      for (JsonNode a : get(addr, "/v1/job/" + DispatchCommand.pathSegment(name) + "/allocations")) {
         out.printf("%-8s  %-8s  %-10s  %-7d  %-8s  %s%n", shortId(a.path("ID").asText()),
             shortId(a.path("NodeID").asText()), a.path("TaskGroup").asText(),
             a.path("JobVersion").asLong(), a.path("DesiredStatus").asText(),

@@ -20,7 +20,7 @@ final class JobHistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    JsonNode r = Http.get(JobCommand.address(address), "/v1/job/" + name + "/versions?diffs=true");
+    JsonNode r = Http.get(JobCommand.address(address), "/v1/job/" + DispatchCommand.pathSegment(name) + "/versions?diffs=true");
     JsonNode versions = r.path("Versions");
     JsonNode diffList = r.path("Diffs");
     for (int i = 0; i < versions.size(); i++) {

@@ -26,7 +26,7 @@ final class JobRevertCommand implements Callable<Integer> {
     body.put("JobID", name);
     body.put("JobVersion", version);
     body.put("EnforcePriorVersion", prior);
-    JsonNode r = Http.post(JobCommand.address(address), "/v1/job/" + name + "/revert", body);
+    JsonNode r = Http.post(JobCommand.address(address), "/v1/job/" + DispatchCommand.pathSegment(name) + "/revert", body);
     spec.commandLine().getOut().println("==> Job " + name + " reverted to version " + version
         + " (evaluation " + r.path("EvalID").asText() + ")");
     return 0;

@@ -64,6 +64,16 @@ class PeriodicAndDispatchEndToEndTest {
       Path out = proof.resolve("render.out");
       awaitTrue(() -> Files.exists(out) && read(out).endsWith("\n"), "the dispatched task wrote " + out);
       assertEquals("hello payload|hi|hi\n", read(out));
+      String encoded = java.net.URLEncoder.encode(child, StandardCharsets.UTF_8);
+      HttpResponse<String> byId = http.send(HttpRequest.newBuilder(
+          URI.create(api + "/v1/job/" + encoded)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, byId.statusCode(), "a child job is addressed by its escaped id: " + byId.body());
+      assertEquals(child, JSON.readTree(byId.body()).path("ID").asText());
+      HttpResponse<String> allocs = http.send(HttpRequest.newBuilder(
+          URI.create(api + "/v1/job/" + encoded + "/allocations")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, allocs.statusCode(), allocs.body());
+      assertEquals(1, JSON.readTree(allocs.body()).size(), allocs.body());
       assertTrue(agent.server().state().allocsByJob("default", "render").isEmpty(),
           "a parameterized job is never placed itself");
       assertTrue(agent.server().state().evalsByJob("default", "render").isEmpty(),
@@ -114,6 +124,13 @@ class PeriodicAndDispatchEndToEndTest {
           new PrintWriter(new StringWriter(), true));
       assertTrue(status.toString().contains("Parameterized = true"), status.toString());
       assertTrue(status.toString().contains("render/dispatch-"), status.toString());
+      String child = out.toString().lines().findFirst().orElseThrow()
+          .substring("Dispatched Job ID = ".length()).trim();
+      StringWriter childStatus = new StringWriter();
+      int childCode = Main.run(new String[] {"job", "status", "-address", api, child},
+          new PrintWriter(childStatus, true), new PrintWriter(childStatus, true));
+      assertEquals(0, childCode, "job status of a child id with a slash: " + childStatus);
+      assertTrue(childStatus.toString().contains(child), childStatus.toString());
     }
   }
 
