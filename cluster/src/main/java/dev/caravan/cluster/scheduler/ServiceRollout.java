@@ -267,6 +267,7 @@ final class ServiceRollout {
         for (Allocation a : destructive) {
           canarySlots.add(a.index());
         }
+        ignore += destructive.size(); // the old version serves until promotion
         for (int k = 0; k < want; k++) {
           int slot = k < canarySlots.size() ? canarySlots.get(k) : k;
           Allocation placed = place(state, group, slot, null, deploymentId(), true, failed);
@@ -297,6 +298,7 @@ final class ServiceRollout {
             destructiveCount++;
           }
         }
+        ignore += Math.max(0, destructive.size() - destructiveCount); // their turn comes later
       }
       int place = 0;
       for (int i : toPlace) {
