@@ -189,9 +189,10 @@ final class ServiceRollout {
             unpromotedCanaries.add(a);
           }
         } else if (Allocation.CLIENT_FAILED.equals(a.clientStatus()) && isNew
-            && current != null && current.id().equals(a.deploymentId())) {
-          // the deployment judges it (unhealthy): no replacement of a failing new version;
-          // a lost one (its node went down) is replaced below like any other
+            && current != null && current.isActive() && current.id().equals(a.deploymentId())) {
+          // the active deployment judges it (unhealthy): no replacement of a failing new
+          // version until it ends, then the reschedule policy applies (as Nomad); a lost one
+          // (its node went down) is replaced below like any other
           slots.computeIfAbsent(i, k -> new ArrayList<>()).add(a);
         } else if (failedOrLost && rescheduleNow(a, group)) {
           stops.add(GenericScheduler.stop(a, "alloc was rescheduled because it failed"));
