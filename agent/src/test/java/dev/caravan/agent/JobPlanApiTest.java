@@ -199,4 +199,25 @@ class JobPlanApiTest {
     assertEquals(1, failed.path("DimensionExhausted").path("memory").asInt(), body.toString());
     assertEquals(1, body.path("CreatedEvals").size());
   }
+
+  @Test
+  void aPeriodicJobAnswersItsNextLaunch() throws Exception {
+    Job job = TestAgent.shellJob("nightly", "batch", "true").toBuilder()
+        .periodic(new dev.caravan.cluster.structs.PeriodicConfig(true, "0 3 * * *", List.of(),
+            null, false, null))
+        .build();
+
+    JsonNode body = JSON.readTree(post("/v1/job/nightly/plan", planBody(job)).body());
+
+    String next = body.path("NextPeriodicLaunch").asText();
+    assertTrue(next.endsWith("T03:00:00Z"), body.toString());
+  }
+
+  @Test
+  void aJobThatIsNotPeriodicAnswersGoZeroTime() throws Exception {
+    JsonNode body = JSON.readTree(post("/v1/job/plain/plan",
+        planBody(TestAgent.shellJob("plain", "service", "true"))).body());
+
+    assertEquals("0001-01-01T00:00:00Z", body.path("NextPeriodicLaunch").asText());
+  }
 }
