@@ -220,4 +220,14 @@ class JobPlanApiTest {
 
     assertEquals("0001-01-01T00:00:00Z", body.path("NextPeriodicLaunch").asText());
   }
+
+  @Test
+  void withDiffFalseTheCliPrintsOnlyTheDryRun() throws Exception {
+    Cli r = cli("job", "plan", "-diff=false", "-address", agent.address,
+        jobFile("nodiff", "sleep 300").toString());
+
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().startsWith("Scheduler dry-run:\n- All tasks successfully allocated."),
+        r.out());
+  }
 }
