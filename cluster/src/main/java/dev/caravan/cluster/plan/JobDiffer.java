@@ -2,7 +2,6 @@ package dev.caravan.cluster.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.cluster.plan.JobDiff.FieldDiff;
 import dev.caravan.cluster.plan.JobDiff.ObjectDiff;
 import dev.caravan.cluster.plan.JobDiff.TaskDiff;
@@ -332,10 +331,6 @@ public final class JobDiffer {
   }
 
   private static JsonNode tree(Job job) {
-    if (job == null) {
-      return null;
-    }
-    ObjectNode node = JSON.valueToTree(job);
-    return node;
+    return job == null ? null : JSON.valueToTree(job);
   }
 }
