@@ -56,6 +56,7 @@ final class HttpApi {
       cfg.routes.post("/v1/job/{id}", this::registerJob);
       cfg.routes.delete("/v1/job/{id}", this::deregisterJob);
       cfg.routes.get("/v1/job/{id}/allocations", this::jobAllocations);
+      JobPlanApi.routes(cfg.routes, cluster);
       new PeriodicApi(cluster).register(cfg.routes);
       cfg.routes.get("/v1/allocations", this::allocations);
       cfg.routes.get("/v1/allocation/{id}", this::allocation);

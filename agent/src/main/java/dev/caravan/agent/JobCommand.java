@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code caravan job ...}: status, validate, run -output. */
 @Command(name = "job", description = "Interact with jobs.",
     subcommands = {JobCommand.Status.class, JobCommand.Validate.class, JobCommand.Run.class,
+        JobPlanCommand.class,
         PeriodicCommand.class, DispatchCommand.class, JobHistoryCommand.class,
         JobRevertCommand.class})
 final class JobCommand {
@@ -175,6 +176,9 @@ final class JobCommand {
     @picocli.CommandLine.Mixin VariableOptions variables = new VariableOptions();
     @Option(names = "-address", paramLabel = "ADDR") String address;
     @Option(names = "-detach", description = "Submit and return without following the deployment.") boolean detach;
+    @Option(names = "-check-index", paramLabel = "N", description = "Register only if the job's"
+        + " modify index is N (0: only if the job does not exist), as `job plan` printed it.")
+    Long checkIndex;
     @Parameters(arity = "1", paramLabel = "FILE") Path file;
 
     @Override
@@ -195,7 +199,8 @@ final class JobCommand {
         throw new Main.CliException(file + ": cannot read: " + e.getMessage());
       }
       if (!output) {
-        return JobRunSubmit.submit(address(address), job, detach, spec.commandLine().getOut());
+        return JobRunSubmit.submit(address(address), job, checkIndex, detach,
+            spec.commandLine().getOut());
       }
       spec.commandLine().getOut().println(JobJson.toApiJson(job));
       return 0;

@@ -13,9 +13,16 @@ import java.util.Map;
 final class JobRunSubmit {
   private JobRunSubmit() {}
 
-  static int submit(String address, Job job, boolean detach, PrintWriter out)
+  /** Registers the job; with {@code checkIndex} only if its modify index still is that. */
+  static int submit(String address, Job job, Long checkIndex, boolean detach, PrintWriter out)
       throws Main.CliException {
-    JsonNode r = Http.post(address, "/v1/jobs", Map.of("Job", job));
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("Job", job);
+    if (checkIndex != null) {
+      body.put("EnforceIndex", true);
+      body.put("JobModifyIndex", checkIndex);
+    }
+    JsonNode r = Http.post(address, "/v1/jobs", body);
     out.println("==> Job " + job.id() + " registered (evaluation " + r.path("EvalID").asText()
         + ", job modify index " + r.path("JobModifyIndex").asLong() + ")");
     out.flush();

@@ -50,6 +50,11 @@ public final class GenericScheduler implements Scheduler {
         break;
       }
     }
+    if (plan != null) {
+      for (Evaluation followup : plan.followupEvals()) {
+        planner.createEval(followup); // a delayed reschedule: the leader holds it until due
+      }
+    }
     Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
         .failedTgAllocs(plan == null ? Map.of() : plan.failedGroupAllocs());
     if (plan != null && !plan.failedGroupAllocs().isEmpty()) {
@@ -105,6 +110,8 @@ public final class GenericScheduler implements Scheduler {
       }
     }
     boolean batch = Job.TYPE_BATCH.equals(job.type());
+    java.util.Set<String> rescheduled = new java.util.HashSet<>();
+    long followupAt = Long.MAX_VALUE;
     for (TaskGroup group : job.taskGroups()) {
       Map<Integer, Allocation> kept = new TreeMap<>();
       int place = 0;
@@ -119,8 +126,8 @@ public final class GenericScheduler implements Scheduler {
           continue;
         }
         int i = a.index();
-        boolean failedOrLost = Allocation.CLIENT_FAILED.equals(a.clientStatus())
-            || Allocation.CLIENT_LOST.equals(a.clientStatus());
+        RescheduleDecider.Decision resched = Allocation.CLIENT_FAILED.equals(a.clientStatus())
+            ? RescheduleDecider.decide(a, RescheduleDecider.policyOf(a, group), now) : null;
         if (i >= group.count() || kept.containsKey(i)) {
           stops.add(stop(a, "alloc not needed due to job update"));
           usage.release(a);
@@ -128,11 +135,22 @@ public final class GenericScheduler implements Scheduler {
         } else if (batch && Allocation.CLIENT_COMPLETE.equals(a.clientStatus())) {
           kept.put(i, a);
           ignore++;
-        } else if (failedOrLost && !batch) {
+        } else if (Allocation.CLIENT_LOST.equals(a.clientStatus())
+            || (resched != null && resched.kind() == RescheduleDecider.Kind.NOW)) {
           stops.add(stop(a, "alloc was rescheduled because it failed"));
           usage.release(a);
           toPlace.add(i);
           kept.put(i, a);
+          if (resched != null) {
+            rescheduled.add(a.id());
+          }
+        } else if (resched != null) {
+          // not yet due (a follow-up evaluation waits for it) or out of attempts: it stays
+          kept.put(i, a);
+          ignore++;
+          if (resched.kind() == RescheduleDecider.Kind.LATER) {
+            followupAt = Math.min(followupAt, resched.at());
+          }
         } else if (!batch && isDraining(state, a)) {
           migrating.put(i, a); // stopped only once its replacement is placed
           toPlace.add(i);
@@ -178,6 +196,9 @@ public final class GenericScheduler implements Scheduler {
             .nodeId(sel.node().id()).nodeName(sel.node().name()).jobId(job.id()).job(job)
             .taskGroup(group.name()).allocatedResources(sel.resources())
             .previousAllocation(previous == null ? null : previous.id())
+            .rescheduleTracker(previous != null && rescheduled.contains(previous.id())
+                ? RescheduleDecider.replacementTracker(previous,
+                    RescheduleDecider.policyOf(previous, group), now) : null)
             .createTime(now).modifyTime(now).build();
         usage.add(a);
         placements.add(a);
@@ -194,7 +215,10 @@ public final class GenericScheduler implements Scheduler {
       desired.put(group.name(), new Plan.DesiredUpdates(ignore, place - destructive, 0, stop, inPlace,
           destructive, 0, 0));
     }
-    return new Plan(eval.id(), job, placements, stops, null, failed, desired, job.allAtOnce());
+    Evaluation followup = followupAt == Long.MAX_VALUE ? null
+        : RescheduleDecider.followup(state, eval, job, followupAt, ids, now);
+    return new Plan(eval.id(), job, placements, stops, null, failed, desired, job.allAtOnce(),
+        List.of(), followup == null ? List.of() : List.of(followup));
   }
 
 

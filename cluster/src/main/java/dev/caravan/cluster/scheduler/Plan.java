@@ -3,6 +3,7 @@ package dev.caravan.cluster.scheduler;
 import dev.caravan.cluster.structs.AllocMetric;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
+import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param desiredUpdates per task group, what the scheduler decided (for the plan API)
  * @param allAtOnce when true the applier commits all or nothing
  * @param deploymentUpdates status changes of other deployments (a newer version cancels them)
+ * @param followupEvals evaluations to create that wait until a failed allocation's delayed
+ *     reschedule is due ({@code WaitUntil})
  */
 public record Plan(
     String evalId,
@@ -34,17 +37,28 @@ public record Plan(
     Map<String, AllocMetric> failedGroupAllocs,
     Map<String, DesiredUpdates> desiredUpdates,
     boolean allAtOnce,
-    List<Deployment> deploymentUpdates) {
+    List<Deployment> deploymentUpdates,
+    List<Evaluation> followupEvals) {
+
+  /** A plan that creates no follow-up evaluation. */
+  public Plan(String evalId, Job job, List<Allocation> placements, List<Allocation> stops,
+      Deployment deployment, Map<String, AllocMetric> failedGroupAllocs,
+      Map<String, DesiredUpdates> desiredUpdates, boolean allAtOnce,
+      List<Deployment> deploymentUpdates) {
+    this(evalId, job, placements, stops, deployment, failedGroupAllocs, desiredUpdates,
+        allAtOnce, deploymentUpdates, List.of());
+  }
 
   /** A plan that changes no other deployment. */
   public Plan(String evalId, Job job, List<Allocation> placements, List<Allocation> stops,
       Deployment deployment, Map<String, AllocMetric> failedGroupAllocs,
       Map<String, DesiredUpdates> desiredUpdates, boolean allAtOnce) {
     this(evalId, job, placements, stops, deployment, failedGroupAllocs, desiredUpdates,
-        allAtOnce, List.of());
+        allAtOnce, List.of(), List.of());
   }
 
   public Plan {
+    followupEvals = followupEvals == null ? List.of() : List.copyOf(followupEvals);
     deploymentUpdates = deploymentUpdates == null ? List.of() : List.copyOf(deploymentUpdates);
     placements = placements == null ? List.of() : List.copyOf(placements);
     stops = stops == null ? List.of() : List.copyOf(stops);

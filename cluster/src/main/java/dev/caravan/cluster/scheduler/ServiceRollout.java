@@ -83,8 +83,10 @@ final class ServiceRollout {
       pass.group(state, group, mine, skipCanary, failed, desired);
     }
     Deployment deployment = pass.deploymentForPlan();
+    Evaluation followup = pass.followupAt == Long.MAX_VALUE ? null
+        : RescheduleDecider.followup(state, eval, job, pass.followupAt, ids, now);
     return new Plan(eval.id(), job, placements, stops, deployment, failed, desired,
-        job.allAtOnce(), updates);
+        job.allAtOnce(), updates, followup == null ? List.of() : List.of(followup));
   }
 
   /**
@@ -120,6 +122,10 @@ final class ServiceRollout {
     /** Canaries placed by this pass, per group. */
     final Map<String, List<String>> newCanaries = new TreeMap<>();
     String createdId;
+    /** Failed allocations this pass replaces under their reschedule policy. */
+    final Set<String> rescheduled = new TreeSet<>();
+    /** The earliest delayed reschedule not yet due, or {@code Long.MAX_VALUE}. */
+    long followupAt = Long.MAX_VALUE;
 
     Pass(Job job, Evaluation eval, Deployment current, Supplier<String> ids, long now,
         NodeUsage usage, NodeSelector selector, List<Allocation> stops,
@@ -183,11 +189,12 @@ final class ServiceRollout {
             unpromotedCanaries.add(a);
           }
         } else if (Allocation.CLIENT_FAILED.equals(a.clientStatus()) && isNew
-            && current != null && current.id().equals(a.deploymentId())) {
-          // the deployment judges it (unhealthy): no replacement of a failing new version;
-          // a lost one (its node went down) is replaced below like any other
+            && current != null && current.isActive() && current.id().equals(a.deploymentId())) {
+          // the active deployment judges it (unhealthy): no replacement of a failing new
+          // version until it ends, then the reschedule policy applies (as Nomad); a lost one
+          // (its node went down) is replaced below like any other
           slots.computeIfAbsent(i, k -> new ArrayList<>()).add(a);
-        } else if (failedOrLost) {
+        } else if (failedOrLost && rescheduleNow(a, group)) {
           stops.add(GenericScheduler.stop(a, "alloc was rescheduled because it failed"));
           usage.release(a);
           previous.put(i, a);
@@ -267,6 +274,7 @@ final class ServiceRollout {
         for (Allocation a : destructive) {
           canarySlots.add(a.index());
         }
+        ignore += destructive.size(); // the old version serves until promotion
         for (int k = 0; k < want; k++) {
           int slot = k < canarySlots.size() ? canarySlots.get(k) : k;
           Allocation placed = place(state, group, slot, null, deploymentId(), true, failed);
@@ -297,6 +305,7 @@ final class ServiceRollout {
             destructiveCount++;
           }
         }
+        ignore += Math.max(0, destructive.size() - destructiveCount); // their turn comes later
       }
       int place = 0;
       for (int i : toPlace) {
@@ -332,6 +341,27 @@ final class ServiceRollout {
           destructiveCount, canaries, 0));
     }
 
+    /**
+     * True when a lost allocation (always) or a failed one (under its reschedule policy) is
+     * replaced now; a failed one not yet due stays in its slot and the earliest due time is
+     * kept for a follow-up evaluation.
+     */
+    private boolean rescheduleNow(Allocation a, TaskGroup group) {
+      if (!Allocation.CLIENT_FAILED.equals(a.clientStatus())) {
+        return true;
+      }
+      RescheduleDecider.Decision d = RescheduleDecider.decide(a,
+          RescheduleDecider.policyOf(a, group), now);
+      if (d.kind() == RescheduleDecider.Kind.NOW) {
+        rescheduled.add(a.id());
+        return true;
+      }
+      if (d.kind() == RescheduleDecider.Kind.LATER) {
+        followupAt = Math.min(followupAt, d.at());
+      }
+      return false;
+    }
+
     /** Places one allocation in a slot, or records why it could not; returns it or null. */
     private Allocation place(ClusterState state, TaskGroup group, int slot, Allocation previous,
         String deploymentId, boolean canary, Map<String, AllocMetric> failed) {
@@ -347,6 +377,9 @@ final class ServiceRollout {
           .nodeId(sel.node().id()).nodeName(sel.node().name()).jobId(job.id()).job(job)
           .taskGroup(group.name()).allocatedResources(sel.resources())
           .previousAllocation(previous == null ? null : previous.id())
+          .rescheduleTracker(previous != null && rescheduled.contains(previous.id())
+              ? RescheduleDecider.replacementTracker(previous,
+                  RescheduleDecider.policyOf(previous, group), now) : null)
           .deploymentId(deploymentId)
           .deploymentStatus(canary ? new AllocDeploymentStatus(null, 0, true, 0) : null)
           .createTime(now).modifyTime(now).build();

@@ -88,6 +88,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       r -> daemon(r, "caravan-leadership"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       r -> daemon(r, "caravan-heartbeats"));
+  private final DelayedEvals delayedEvals = new DelayedEvals(timers, this::now,
+      this::delayedEvalDue);
   private final java.util.random.RandomGenerator heartbeatJitter = new java.util.SplittableRandom();
   private volatile RaftPeerId leaderId;
   private volatile boolean leader;
@@ -912,7 +914,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
     for (Evaluation e : state().evals()) {
       if (Evaluation.STATUS_PENDING.equals(e.status())) {
-        broker.enqueue(e);
+        enqueueWhenDue(e);
       }
     }
     Thread t = new Thread(this::workerLoop, "caravan-scheduler-" + cfg.serverId());
@@ -932,6 +934,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private void loseLeadership() {
     leader = false;
     broker.setEnabled(false);
+    delayedEvals.clear();
     deploymentWatcher.stop();
     heartbeatDeadlines.clear();
     Thread t = worker;
@@ -945,6 +948,21 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("leadership listener failed", e);
       }
+    }
+  }
+
+  /** A pending evaluation to the broker, or held until its {@code WaitUntil}. */
+  private void enqueueWhenDue(Evaluation e) {
+    if (!delayedEvals.hold(e)) {
+      broker.enqueue(e);
+    }
+  }
+
+  /** A held evaluation came due: it goes to the broker if it is still pending. */
+  private void delayedEvalDue(String id) {
+    if (leader) {
+      state().eval(id).filter(x -> Evaluation.STATUS_PENDING.equals(x.status()))
+          .ifPresent(broker::enqueue);
     }
   }
 
@@ -986,7 +1004,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     };
     for (Evaluation e : evals) {
       image.eval(e.id()).filter(x -> Evaluation.STATUS_PENDING.equals(x.status()))
-          .ifPresent(broker::enqueue);
+          .ifPresent(this::enqueueWhenDue);
     }
     boolean unblock = command.typeCode() == Command.NodeRegister.CODE
         || (command.typeCode() == Command.NodeEligibilityUpdate.CODE
@@ -1138,6 +1156,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private void loseLeadershipQuietly() {
     leader = false;
     broker.setEnabled(false);
+    delayedEvals.clear();
     deploymentWatcher.stop();
     Thread t = worker;
     if (t != null) {
