@@ -47,13 +47,20 @@ public final class GitSource implements AutoCloseable {
   private final Path mirror;
   private final List<PathMatcher> matchers;
   private final List<PathMatcher> excludes;
+  private final SshTransports ssh;
   private Git git;
 
+  /**
+   * @param mirror the bare mirror's directory; an SSH source also keeps an empty private
+   *     directory beside it ({@code <mirror>.ssh}) as its SSH home
+   */
   public GitSource(SourceConfig config, Path mirror) {
     this.config = config;
     this.mirror = mirror;
     this.matchers = matchers(config.paths());
     this.excludes = matchers(config.exclude());
+    this.ssh = new SshTransports(config.name(), config.auth(),
+        mirror.toAbsolutePath().resolveSibling(mirror.getFileName() + ".ssh"));
   }
 
   /**
@@ -125,12 +132,31 @@ public final class GitSource implements AutoCloseable {
       if (git == null) {
         git = Files.isDirectory(mirror.resolve("objects")) ? Git.open(mirror.toFile()) : init();
       }
+      checkSsh();
       authenticate(git.fetch().setRemote(config.url()).setRefSpecs(specs)
           .setRemoveDeletedRefs(true)).call();
     } catch (GitAPIException | RuntimeException e) {
-      throw new IOException("fetching " + config.url() + " (" + config.branch() + "): "
-          + e.getMessage(), e);
+      throw failure("fetching " + config.url() + " (" + config.branch() + ")", e);
     }
+  }
+
+  private void checkSsh() throws IOException {
+    ssh.takeHostKeyRejection();
+    if (SshTransports.isSshUrl(config.url())) {
+      ssh.checkFiles();
+    }
+  }
+
+  /**
+   * The error of a failed transport command: a refused host key is reported with its reason
+   * (sshd itself only says the key "did not validate").
+   */
+  private IOException failure(String what, Exception e) {
+    String hostKey = ssh.takeHostKeyRejection();
+    if (hostKey != null) {
+      return new IOException(hostKey + " (" + what + ")", e);
+    }
+    return new IOException(what + ": " + e.getMessage(), e);
   }
 
   /**
@@ -156,8 +182,12 @@ public final class GitSource implements AutoCloseable {
     }
   }
 
-  /** Sets the source's credentials on a transport command. */
+  /**
+   * Sets the source's credentials on a transport command, and its own SSH session factory
+   * (never JGit's default one, which reads {@code ~/.ssh}).
+   */
   <C extends TransportCommand<C, ?>> C authenticate(C command) {
+    command.setTransportConfigCallback(ssh.callback());
     SourceAuth auth = config.auth();
     if (auth.token() != null) {
       command.setCredentialsProvider(
@@ -165,8 +195,6 @@ public final class GitSource implements AutoCloseable {
     } else if (auth.username() != null) {
       command.setCredentialsProvider(
           new UsernamePasswordCredentialsProvider(auth.username(), auth.password()));
-    } else if (auth.sshKeyFile() != null) {
-      command.setTransportConfigCallback(SshTransports.callback(auth));
     }
     return command;
   }
@@ -289,6 +317,7 @@ public final class GitSource implements AutoCloseable {
       throw new IOException("source " + config.name() + " tracks " + config.branch()
           + ", not a branch: nothing to push a revert to");
     }
+    checkSsh();
     try (Git clone = authenticate(Git.cloneRepository().setURI(config.url())
         .setDirectory(work.toFile()).setBranch(branch)).call()) {
       ObjectId id = clone.getRepository().resolve(commit + "^{commit}");
@@ -319,8 +348,7 @@ public final class GitSource implements AutoCloseable {
       }
       return made.name();
     } catch (GitAPIException | RuntimeException e) {
-      throw new IOException("reverting " + commit + " in " + config.url() + ": "
-          + e.getMessage(), e);
+      throw failure("reverting " + commit + " in " + config.url(), e);
     } finally {
       deleteTree(work);
     }
@@ -354,6 +382,7 @@ public final class GitSource implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    ssh.close();
     if (git != null) {
       git.close();
       git = null;
