@@ -67,6 +67,21 @@ class GitSourceSshTest {
     try (Stream<Path> home = Files.list(tmp.resolve("m.ssh"))) {
       assertEquals(List.of(), home.toList(), "the source's SSH home stays empty");
     }
+    assertEquals(List.of(), sshClientThreadsLeft(), "each fetch's SSH client is stopped");
+  }
+
+  /** Live threads of sshd clients, after waiting up to 10 s for them to end. */
+  private static List<String> sshClientThreadsLeft() throws InterruptedException {
+    List<String> left = List.of();
+    for (int i = 0; i < 100; i++) {
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+          .map(Thread::getName).filter(n -> n.contains("SshClient")).toList();
+      if (left.isEmpty()) {
+        return left;
+      }
+      Thread.sleep(100);
+    }
+    return left;
   }
 
   @Test
