@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jgit.lib.PersonIdent;
 
 /**
@@ -109,7 +110,7 @@ final class SourcesApi {
     JsonNode b = body(ctx);
     SourceConfig config;
     try {
-      JsonNode a = b.path("Auth");
+      JsonNode a = auth(b.path("Auth"));
       Duration interval = b.hasNonNull("Interval") ? interval(b.get("Interval")) : null;
       config = new SourceConfig(b.path("Name").asText(""), b.path("URL").asText(""),
           b.path("Branch").asText(null), strings(b.get("Paths")), strings(b.get("Exclude")),
@@ -130,6 +131,27 @@ final class SourcesApi {
     sources.syncFromState(cluster.state());
     ctx.status(201);
     json(ctx, Map.of("Name", config.name()));
+  }
+
+  private static final Set<String> AUTH_KEYS =
+      Set.of("Token", "Username", "Password", "SSHKeyFile", "KnownHostsFile");
+
+  /** The Auth object, refusing keys it does not know (a typo would silently mean no auth). */
+  private static JsonNode auth(JsonNode a) throws HttpApi.ApiException {
+    if (a.isMissingNode() || a.isNull()) {
+      return a;
+    }
+    if (!a.isObject()) {
+      throw new HttpApi.ApiException(400, "Auth: expected an object");
+    }
+    for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!AUTH_KEYS.contains(k)) {
+        throw new HttpApi.ApiException(400, "Auth: unknown key \"" + k + "\" (use Token,"
+            + " Username + Password, or SSHKeyFile + KnownHostsFile)");
+      }
+    }
+    return a;
   }
 
   private static Duration interval(JsonNode n) throws HttpApi.ApiException {

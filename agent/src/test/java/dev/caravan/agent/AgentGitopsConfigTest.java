@@ -83,6 +83,42 @@ class AgentGitopsConfigTest {
   }
 
   @Test
+  void anSshUrlWithoutAKeyIsRefusedNamingTheSource() throws Exception {
+    Path file = write("gitops {\n  source \"a\" {\n    url = \"git@git.example.com:ops/a.git\"\n"
+        + "  }\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(tmp)));
+
+    assertEquals(file + ": gitops.source.a: source a: url git@git.example.com:ops/a.git is SSH:"
+        + " set auth { ssh_key_file, known_hosts_file } (host keys are always checked)",
+        e.getMessage());
+  }
+
+  @Test
+  void anSshKeyWithoutKnownHostsIsRefused() throws Exception {
+    Path file = write("gitops {\n  source \"a\" {\n    url = \"ssh://git@h/a.git\"\n"
+        + "    auth {\n      ssh_key_file = \"/k\"\n    }\n  }\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(tmp)));
+
+    assertEquals(file + ": gitops.source.a.auth: ssh_key_file needs known_hosts_file (host keys"
+        + " are always checked)", e.getMessage());
+  }
+
+  @Test
+  void aMisspelledAuthKeyIsRefused() throws Exception {
+    Path file = write("gitops {\n  source \"a\" {\n    url = \"ssh://git@h/a.git\"\n"
+        + "    auth {\n      ssh_key = \"/k\"\n    }\n  }\n}\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(tmp)));
+
+    assertEquals(file + ": unknown key \"gitops.source.a.auth.ssh_key\"", e.getMessage());
+  }
+
+  @Test
   void aPruneFractionOutsideZeroToOneIsRefused() throws Exception {
     Path file = write("gitops {\n  source \"a\" {\n    url = \"file:///x\"\n"
         + "    max_prune_fraction = 2\n  }\n}\n");

@@ -59,6 +59,14 @@ class SourcesApiEndToEndTest {
       assertEquals(201, created.statusCode(), created.body());
       assertEquals(409, send("POST", addr + "/v1/caravan/sources", """
           {"Name": "app", "URL": "%s"}""".formatted(bare.toUri())).statusCode());
+      HttpResponse<String> typo = send("POST", addr + "/v1/caravan/sources", """
+          {"Name": "ops", "URL": "ssh://git@h/ops.git", "Auth": {"SshKeyFile": "/k"}}""");
+      assertEquals(400, typo.statusCode(), typo.body());
+      assertTrue(typo.body().contains("Auth: unknown key \\\"SshKeyFile\\\""), typo.body());
+      HttpResponse<String> noKey = send("POST", addr + "/v1/caravan/sources", """
+          {"Name": "ops", "URL": "ssh://git@h/ops.git"}""");
+      assertEquals(400, noKey.statusCode(), noKey.body());
+      assertTrue(noKey.body().contains("is SSH: set auth"), noKey.body());
       awaitTrue(() -> agent.server().state().job("default", "a").isPresent(), "a synced");
       assertEquals("app", agent.server().state().gitSources().get(0).name(),
           "a run-time source is replicated");

@@ -20,6 +20,7 @@ import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -47,13 +48,20 @@ public final class GitSource implements AutoCloseable {
   private final Path mirror;
   private final List<PathMatcher> matchers;
   private final List<PathMatcher> excludes;
+  private final SshTransports ssh;
   private Git git;
 
+  /**
+   * @param mirror the bare mirror's directory; an SSH source also keeps an empty private
+   *     directory beside it ({@code <mirror>.ssh}) as its SSH home
+   */
   public GitSource(SourceConfig config, Path mirror) {
     this.config = config;
     this.mirror = mirror;
     this.matchers = matchers(config.paths());
     this.excludes = matchers(config.exclude());
+    this.ssh = new SshTransports(config.name(), config.auth(),
+        mirror.toAbsolutePath().resolveSibling(mirror.getFileName() + ".ssh"));
   }
 
   /**
@@ -125,12 +133,31 @@ public final class GitSource implements AutoCloseable {
       if (git == null) {
         git = Files.isDirectory(mirror.resolve("objects")) ? Git.open(mirror.toFile()) : init();
       }
+      checkSsh();
       authenticate(git.fetch().setRemote(config.url()).setRefSpecs(specs)
           .setRemoveDeletedRefs(true)).call();
     } catch (GitAPIException | RuntimeException e) {
-      throw new IOException("fetching " + config.url() + " (" + config.branch() + "): "
-          + e.getMessage(), e);
+      throw failure("fetching " + config.url() + " (" + config.branch() + ")", e);
     }
+  }
+
+  private void checkSsh() throws IOException {
+    ssh.takeHostKeyRejection();
+    if (SshTransports.isSshUrl(config.url())) {
+      ssh.checkFiles();
+    }
+  }
+
+  /**
+   * The error of a failed transport command: a refused host key is reported with its reason
+   * (sshd itself only says the key "did not validate").
+   */
+  private IOException failure(String what, Exception e) {
+    String hostKey = ssh.takeHostKeyRejection();
+    if (hostKey != null) {
+      return new IOException(hostKey + " (" + what + ")", e);
+    }
+    return new IOException(what + ": " + e.getMessage(), e);
   }
 
   /**
@@ -142,13 +169,13 @@ public final class GitSource implements AutoCloseable {
       return Optional.empty();
     }
     Repository repo = git.getRepository();
-    try (RevWalk walk = new RevWalk(repo)) {
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
       ObjectId id = repo.resolve(commit);
       if (id == null) {
         return Optional.empty();
       }
       RevCommit c = walk.parseCommit(id);
-      try (TreeWalk tw = TreeWalk.forPath(repo, path, c.getTree())) {
+      try (TreeWalk tw = TreeWalk.forPath(reader, path, c.getTree())) {
         return tw == null ? Optional.empty() : Optional.of(tw.getObjectId(0).name());
       }
     } catch (IOException | RuntimeException e) {
@@ -156,8 +183,12 @@ public final class GitSource implements AutoCloseable {
     }
   }
 
-  /** Sets the source's credentials on a transport command. */
+  /**
+   * Sets the source's credentials on a transport command, and its own SSH session factory
+   * (never JGit's default one, which reads {@code ~/.ssh}).
+   */
   <C extends TransportCommand<C, ?>> C authenticate(C command) {
+    command.setTransportConfigCallback(ssh.callback());
     SourceAuth auth = config.auth();
     if (auth.token() != null) {
       command.setCredentialsProvider(
@@ -165,8 +196,6 @@ public final class GitSource implements AutoCloseable {
     } else if (auth.username() != null) {
       command.setCredentialsProvider(
           new UsernamePasswordCredentialsProvider(auth.username(), auth.password()));
-    } else if (auth.sshKeyFile() != null) {
-      command.setTransportConfigCallback(SshTransports.callback(auth));
     }
     return command;
   }
@@ -176,22 +205,27 @@ public final class GitSource implements AutoCloseable {
     return Git.init().setBare(true).setDirectory(mirror.toFile()).call();
   }
 
+  /**
+   * Reads a commit's files with one {@link ObjectReader} (its inflater and window cursor are
+   * reused from blob to blob, which a {@code repo.open} per blob would not).
+   */
   private SourceSnapshot read(Repository repo, ObjectId head, SourceSnapshot previous)
       throws IOException {
-    try (RevWalk walk = new RevWalk(repo)) {
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
       RevCommit commit = walk.parseCommit(head);
       Map<String, SourceSnapshot.File> files;
       if (previous != null && previous.commit().equals(commit.name())) {
         files = previous.files();
       } else {
         RevCommit base = previous == null ? null : parseOrNull(walk, previous.commit());
-        files = base == null ? readAll(repo, commit) : readChanged(repo, base, commit, previous);
+        files = base == null ? readAll(reader, commit)
+            : readChanged(reader, base, commit, previous);
       }
       Map<String, String> vars = new TreeMap<>();
       for (String varFile : config.varFiles()) {
-        try (TreeWalk tw = TreeWalk.forPath(repo, varFile, commit.getTree())) {
+        try (TreeWalk tw = TreeWalk.forPath(reader, varFile, commit.getTree())) {
           if (tw != null) {
-            vars.put(varFile, new String(repo.open(tw.getObjectId(0)).getBytes(),
+            vars.put(varFile, new String(reader.open(tw.getObjectId(0)).getBytes(),
                 StandardCharsets.UTF_8));
           }
         }
@@ -209,16 +243,16 @@ public final class GitSource implements AutoCloseable {
     }
   }
 
-  private Map<String, SourceSnapshot.File> readAll(Repository repo, RevCommit commit)
+  private Map<String, SourceSnapshot.File> readAll(ObjectReader reader, RevCommit commit)
       throws IOException {
     Map<String, SourceSnapshot.File> files = new HashMap<>();
-    try (TreeWalk tree = new TreeWalk(repo)) {
+    try (TreeWalk tree = new TreeWalk(reader)) {
       tree.addTree(commit.getTree());
       tree.setRecursive(true);
       while (tree.next()) {
         String path = tree.getPathString();
         if (matches(path)) {
-          files.put(path, file(repo, tree.getObjectId(0)));
+          files.put(path, file(reader, tree.getObjectId(0)));
         }
       }
     }
@@ -226,10 +260,10 @@ public final class GitSource implements AutoCloseable {
   }
 
   /** The tree diff of two commits: only added, changed and deleted paths are visited. */
-  private Map<String, SourceSnapshot.File> readChanged(Repository repo, RevCommit base,
+  private Map<String, SourceSnapshot.File> readChanged(ObjectReader reader, RevCommit base,
       RevCommit commit, SourceSnapshot previous) throws IOException {
     Map<String, SourceSnapshot.File> files = new HashMap<>(previous.files());
-    try (TreeWalk tree = new TreeWalk(repo)) {
+    try (TreeWalk tree = new TreeWalk(reader)) {
       tree.addTree(base.getTree());
       tree.addTree(commit.getTree());
       tree.setRecursive(true);
@@ -243,15 +277,16 @@ public final class GitSource implements AutoCloseable {
         if (now.equals(ObjectId.zeroId()) || tree.getRawMode(1) == 0) {
           files.remove(path);
         } else {
-          files.put(path, file(repo, now));
+          files.put(path, file(reader, now));
         }
       }
     }
     return files;
   }
 
-  private static SourceSnapshot.File file(Repository repo, ObjectId blob) throws IOException {
-    ObjectLoader loader = repo.open(blob);
+  private static SourceSnapshot.File file(ObjectReader reader, ObjectId blob)
+      throws IOException {
+    ObjectLoader loader = reader.open(blob);
     if (loader.getSize() > MAX_FILE_BYTES) {
       return new SourceSnapshot.File(blob.name(), null);
     }
@@ -289,6 +324,7 @@ public final class GitSource implements AutoCloseable {
       throw new IOException("source " + config.name() + " tracks " + config.branch()
           + ", not a branch: nothing to push a revert to");
     }
+    checkSsh();
     try (Git clone = authenticate(Git.cloneRepository().setURI(config.url())
         .setDirectory(work.toFile()).setBranch(branch)).call()) {
       ObjectId id = clone.getRepository().resolve(commit + "^{commit}");
@@ -319,8 +355,7 @@ public final class GitSource implements AutoCloseable {
       }
       return made.name();
     } catch (GitAPIException | RuntimeException e) {
-      throw new IOException("reverting " + commit + " in " + config.url() + ": "
-          + e.getMessage(), e);
+      throw failure("reverting " + commit + " in " + config.url(), e);
     } finally {
       deleteTree(work);
     }
@@ -354,6 +389,7 @@ public final class GitSource implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    ssh.close();
     if (git != null) {
       git.close();
       git = null;

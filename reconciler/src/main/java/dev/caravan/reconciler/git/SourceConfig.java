@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * of the source's jobs one pass may prune), whether drift is healed, whether live group counts
  * are kept, the variable files every job file is parsed with, and credentials.
  *
- * @throws IllegalArgumentException from the constructor on a bad name, interval or fraction
+ * @throws IllegalArgumentException from the constructor on a bad name, interval or fraction,
+ *     or when the URL and the auth disagree (an SSH URL needs a key, a key needs an SSH URL)
  */
 public record SourceConfig(String name, String url, String branch, List<String> paths,
     List<String> exclude, Duration interval, boolean prune, double maxPruneFraction,
@@ -45,6 +46,15 @@ public record SourceConfig(String name, String url, String branch, List<String> 
     }
     varFiles = varFiles == null ? List.of() : List.copyOf(varFiles);
     auth = auth == null ? SourceAuth.NONE : auth;
+    boolean ssh = SshTransports.isSshUrl(url);
+    if (ssh && auth.sshKeyFile() == null) {
+      throw new IllegalArgumentException("source " + name + ": url " + url + " is SSH: set auth"
+          + " { ssh_key_file, known_hosts_file } (host keys are always checked)");
+    }
+    if (!ssh && auth.sshKeyFile() != null) {
+      throw new IllegalArgumentException("source " + name + ": auth ssh_key_file needs an SSH"
+          + " url (ssh://user@host/path or user@host:path), got " + url);
+    }
   }
 
   /** A source with the defaults: no prune (guard 0.3), self-heal on, Git's counts, no auth. */
