@@ -528,7 +528,7 @@ public final class JobValidator {
     if (u.canary() == 0 && u.autoPromote()) {
       errors.add(new Violation(path + ".auto_promote", "auto_promote needs canary > 0"));
     }
-    if (!HEALTH_CHECKS.contains(u.healthCheck())) {
+    if (u.healthCheck() != null && !HEALTH_CHECKS.contains(u.healthCheck())) {
       errors.add(new Violation(path + ".health_check", "health_check must be checks, task_states "
           + "or manual, got \"" + u.healthCheck() + "\""));
     }
@@ -557,7 +557,7 @@ public final class JobValidator {
     if (m.maxParallel() < 0) {
       errors.add(new Violation(path + ".max_parallel", "max_parallel must be >= 0"));
     }
-    if (!Set.of("checks", "task_states").contains(m.healthCheck())) {
+    if (m.healthCheck() != null && !Set.of("checks", "task_states").contains(m.healthCheck())) {
       errors.add(new Violation(path + ".health_check", "health_check must be checks or task_states, "
           + "got \"" + m.healthCheck() + "\""));
     }
