@@ -110,8 +110,8 @@ public final class AgentConfigParser {
         Map<String, Object> m = block(client, "meta", "client.");
         if (m != null) {
           Map<String, String> read = new java.util.LinkedHashMap<>();
-          for (String k : m.keySet()) {
-            read.put(k, string(m, k, "client.meta."));
+          for (Map.Entry<String, Object> e : m.entrySet()) {
+            read.put(e.getKey(), metaValue(e.getKey(), e.getValue()));
           }
           meta = read;
         }
@@ -273,6 +273,21 @@ public final class AgentConfigParser {
         throw new ConfigException(file + ": " + prefix.substring(0, prefix.length() - 1) + ": "
             + e.getMessage());
       }
+    }
+
+    /** A meta value: a string, or a number or boolean written bare (kept as its text). */
+    private String metaValue(String key, Object v) throws ConfigException {
+      if (v instanceof String str) {
+        return str;
+      }
+      if (v instanceof Number n) {
+        double d = n.doubleValue();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : n.toString();
+      }
+      if (v instanceof Boolean b) {
+        return b.toString();
+      }
+      throw new ConfigException(file + ": client.meta." + key + ": expected a string, got " + v);
     }
 
     private void checkKeys(Map<String, Object> m, Set<String> allowed, String prefix)

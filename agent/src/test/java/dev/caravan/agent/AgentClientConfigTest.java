@@ -69,13 +69,21 @@ class AgentClientConfigTest {
   }
 
   @Test
-  void aMetaValueThatIsNotAStringIsAnErrorNamingItsKey() throws Exception {
-    Path file = write("client {\n  meta {\n    rack = 7\n  }\n}\n");
+  void bareNumbersAndBooleansInMetaAreKeptAsText() throws Exception {
+    AgentConfig c = AgentConfigParser.parse(write(
+        "client {\n  meta {\n    rack = 7\n    ssd = true\n  }\n}\n"), AgentConfig.dev(null));
+
+    assertEquals(Map.of("rack", "7", "ssd", "true"), c.clientNode().meta());
+  }
+
+  @Test
+  void aMetaValueThatIsABlockIsAnErrorNamingItsKey() throws Exception {
+    Path file = write("client {\n  meta {\n    rack = [\"a\"]\n  }\n}\n");
 
     ConfigException e = assertThrows(ConfigException.class,
         () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
 
-    assertEquals(file + ": client.meta.rack: expected a string, got 7", e.getMessage());
+    assertEquals(file + ": client.meta.rack: expected a string, got [a]", e.getMessage());
   }
 
   @Test

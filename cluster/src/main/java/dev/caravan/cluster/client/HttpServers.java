@@ -38,6 +38,8 @@ public final class HttpServers implements ClientServers {
   private static final ObjectMapper JSON = NomadJson.mapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /** Short: a heartbeat stuck on one server must leave time to reach another within the TTL. */
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   private static final int DEFAULT_PORT = 4646;
 
   private final List<URI> servers;
@@ -137,7 +139,7 @@ public final class HttpServers implements ClientServers {
   /** {@code PUT /v1/client/node/{id}/heartbeat}; the TTL. */
   public CompletableFuture<Duration> heartbeatAsync(String nodeId) {
     return send(base -> HttpRequest.newBuilder(base.resolve("/v1/client/node/" + enc(nodeId)
-        + "/heartbeat")).timeout(REQUEST_TIMEOUT).PUT(HttpRequest.BodyPublishers.noBody())
+        + "/heartbeat")).timeout(HEARTBEAT_TIMEOUT).PUT(HttpRequest.BodyPublishers.noBody())
         .build(), HttpServers::ttl);
   }
 
