@@ -149,6 +149,31 @@ class ClientOnlyAgentTest {
   }
 
   @Test
+  void clientKeepsItsTasksWhileNoServerAnswersAndReconnectsWhenOneIsBack(@TempDir Path dir)
+      throws Exception {
+    Agent server = startServers(dir, 1).get(0);
+    startClient(dir, List.of(server));
+    server.server().registerJob(new Cluster.JobRegisterRequest(mockJob("steady"), false, 0));
+    awaitRunning(server.server(), "steady");
+    Allocation before = server.server().state().allocsByJob("default", "steady").get(0);
+
+    server.close();
+    agents.remove(server);
+    Thread.sleep(3_000); // the client retries, backing off, with no server to answer
+    Agent back = start(dir.resolve("server0.hcl"));
+    E2e.awaitTrue(back.server()::isLeader, "the restarted server leads");
+    back.server().registerJob(new Cluster.JobRegisterRequest(mockJob("later"), false, 0));
+
+    awaitRunning(back.server(), "later");
+    List<Allocation> steady = back.server().state().allocsByJob("default", "steady");
+    assertEquals(1, steady.size());
+    assertEquals(before.id(), steady.get(0).id());
+    assertEquals(Allocation.CLIENT_RUNNING, steady.get(0).clientStatus());
+    assertEquals(before.taskStates().get("main").startedAt(),
+        steady.get(0).taskStates().get("main").startedAt(), "the task was not started again");
+  }
+
+  @Test
   void clientOnlyAgentWithoutServersIsAConfigErrorNamingTheKey(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("client.hcl");

@@ -53,6 +53,9 @@ public final class ClientAgent implements AutoCloseable {
   private final ScheduledExecutorService reporter =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-alloc-updates"));
   private final Map<String, Allocation> pendingUpdates = new ConcurrentHashMap<>();
+  /** Failed attempts to report updates in a row, and when the next may be made (reporter thread). */
+  private int updateFailures;
+  private long nextUpdateAttempt;
   private final TaskHandleStore handleStore;
   /** Tasks an earlier client left running, by allocation; claimed by the first reconcile. */
   private Map<String, Map<String, TaskHandleStore.Persisted>> restored = Map.of();
@@ -292,7 +295,7 @@ public final class ClientAgent implements AutoCloseable {
 
   /** Sends batched allocation updates: one Raft write per batch, not per task event. */
   private void flushUpdates() {
-    if (pendingUpdates.isEmpty()) {
+    if (pendingUpdates.isEmpty() || clock.millis() < nextUpdateAttempt) {
       return;
     }
     Map<String, Allocation> batch = new HashMap<>();
@@ -304,8 +307,14 @@ public final class ClientAgent implements AutoCloseable {
     }
     try {
       servers.updateAllocs(List.copyOf(batch.values()));
+      updateFailures = 0;
+      nextUpdateAttempt = 0;
     } catch (ClusterException | RuntimeException e) {
-      LOG.warn("reporting allocation updates: {}", e.getMessage());
+      // kept and sent again once a server answers; the newest state of an allocation wins
+      updateFailures++;
+      Duration retry = retryDelay(updateFailures);
+      nextUpdateAttempt = clock.millis() + retry.toMillis();
+      LOG.warn("reporting allocation updates (retry in {}): {}", retry, e.getMessage());
       batch.forEach(pendingUpdates::putIfAbsent);
     }
   }
