@@ -52,7 +52,11 @@ final class NodeAllocWaiters implements AutoCloseable {
       return CompletableFuture.completedFuture(current);
     }
     Waiter w = new Waiter(nodeId, index, new CompletableFuture<>());
-    byNode.computeIfAbsent(nodeId, k -> ConcurrentHashMap.newKeySet()).add(w);
+    byNode.compute(nodeId, (k, set) -> {
+      Set<Waiter> waiting = set == null ? ConcurrentHashMap.newKeySet() : set;
+      waiting.add(w);
+      return waiting;
+    });
     long millis = wait.toMillis();
     long extra;
     synchronized (jitter) {
@@ -62,13 +66,10 @@ final class NodeAllocWaiters implements AutoCloseable {
         millis + extra, TimeUnit.MILLISECONDS);
     w.answer().whenComplete((a, e) -> {
       timer.cancel(false);
-      Set<Waiter> set = byNode.get(nodeId);
-      if (set != null) {
+      byNode.computeIfPresent(nodeId, (k, set) -> {
         set.remove(w);
-        if (set.isEmpty()) {
-          byNode.remove(nodeId, set);
-        }
-      }
+        return set.isEmpty() ? null : set;
+      });
     });
     // an apply between the first look and the registration would otherwise be missed
     ClusterState again = cluster.state();
