@@ -2,6 +2,7 @@ package dev.caravan.agent;
 
 import dev.caravan.cluster.client.ClientAgent;
 import dev.caravan.cluster.client.ClientConfig;
+import dev.caravan.cluster.client.HttpServers;
 import dev.caravan.cluster.server.ClusterServer;
 import dev.caravan.cluster.server.ServerConfig;
 import dev.caravan.drivers.DriverOptions;
@@ -42,6 +43,7 @@ public final class Agent implements AutoCloseable {
   private ClusterServer server;
   private Javalin http;
   private ClientAgent client;
+  private NodeAllocWaiters clientQueries;
   private WebhookReceiver webhooks;
   private PullRequestPreviews previews;
   private PeriodicService periodic;
@@ -64,11 +66,11 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startParts(Path repoTemplate) throws Exception {
-    if (!config.serverEnabled()) {
-      throw new ConfigException("server.enabled: a client-only agent is not supported yet; "
-          + "run the client in a server agent (caravan agent -dev)");
-    }
     Clock clock = Clock.systemUTC();
+    if (!config.serverEnabled()) {
+      startClientOnly(clock);
+      return;
+    }
     String raftAddress = config.bindAddr() + ":" + config.rpcPort();
     try {
       server = ClusterServer.start(ServerConfig.fromJoin("server-" + config.rpcPort(),
@@ -85,17 +87,18 @@ public final class Agent implements AutoCloseable {
     webhooks = new WebhookReceiver(this::webhookSources, this::syncNow, previews, 64, 10_000);
     sources = new SourceReconciler(server, config.dataDir().resolve("sources"), clock,
         new SplittableRandom(), this::announce);
+    clientQueries = new NodeAllocWaiters(server);
     http = new HttpApi(server, new SourcesApi(server, sources, config.dataDir().resolve("tmp")),
         webhooks)
         .withRoutes(new ClientFsApi(server, id -> client == null ? null : client.allocDir(id))::routes)
+        .withRoutes(new ClientApi(server, clientQueries)::routes)
         .start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
     out.println("    data dir: " + config.dataDir());
     out.flush();
     if (config.clientEnabled()) {
-      client = new ClientAgent(new ClientConfig(config.dataDir().resolve("client"), null, "dc1",
-          null, null, null, new DriverOptions(config.rawExecEnabled(), false, null, null)),
-          server, Drivers.load(new DriverOptions(config.rawExecEnabled(), false, null, null)), clock);
+      DriverOptions drivers = new DriverOptions(config.rawExecEnabled(), false, null, null);
+      client = new ClientAgent(clientConfig(drivers), server, Drivers.load(drivers), clock);
       client.start();
     }
     List<SourceConfig> configured = new ArrayList<>();
@@ -107,6 +110,40 @@ public final class Agent implements AutoCloseable {
     // Sources sync on the leader only; gaining leadership syncs every source at once.
     sources.start();
     configured.forEach(sources::add);
+  }
+
+  /**
+   * A client-only agent: no Raft, no sources, no HTTP API; the client talks to the servers
+   * listed in {@code client.servers} over their HTTP API, failing over between them.
+   */
+  private void startClientOnly(Clock clock) throws Exception {
+    if (!config.clientEnabled()) {
+      throw new ConfigException("server.enabled, client.enabled: both are false; enable the "
+          + "server, the client or both");
+    }
+    if (config.clientServers().isEmpty()) {
+      throw new ConfigException("client.servers: required when server.enabled = false: list "
+          + "the servers' HTTP addresses, e.g. servers = [\"10.0.0.1:4646\"]");
+    }
+    HttpServers servers;
+    try {
+      servers = new HttpServers(config.clientServers());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("client." + e.getMessage());
+    }
+    DriverOptions drivers = new DriverOptions(config.rawExecEnabled(), false, null, null);
+    client = new ClientAgent(clientConfig(drivers), servers, Drivers.load(drivers), clock);
+    client.start();
+    out.println("==> Caravan client agent started. Node: " + client.nodeId() + ", servers: "
+        + String.join(", ", config.clientServers()));
+    out.println("    data dir: " + config.dataDir());
+    out.flush();
+  }
+
+  private ClientConfig clientConfig(DriverOptions drivers) {
+    AgentConfig.ClientNode n = config.clientNode();
+    return new ClientConfig(config.dataDir().resolve("client"), n.name(), n.datacenter(),
+        n.nodeClass(), n.nodePool(), n.meta(), drivers);
   }
 
   /** The sources a webhook payload's clone URLs name (compared after normalisation). */
@@ -143,8 +180,14 @@ public final class Agent implements AutoCloseable {
     out.flush();
   }
 
+  /** The HTTP API's port; -1 for a client-only agent, which serves none. */
   public int httpPort() {
-    return http.port();
+    return http == null ? -1 : http.port();
+  }
+
+  /** The client of this agent, or null when it runs none. */
+  public ClientAgent client() {
+    return client;
   }
 
   public ClusterServer server() {
@@ -164,6 +207,9 @@ public final class Agent implements AutoCloseable {
     }
     if (client != null) {
       client.close();
+    }
+    if (clientQueries != null) {
+      clientQueries.close();
     }
     if (http != null) {
       http.stop();

@@ -22,13 +22,38 @@ public record AgentConfig(
     boolean rawExecEnabled,
     boolean devMode,
     List<SourceConfig> sources,
-    Map<String, SourceHooks> sourceHooks) {
+    Map<String, SourceHooks> sourceHooks,
+    ClientNode clientNode) {
+
+  /**
+   * How a client describes its node: top-level {@code name} and {@code datacenter}, and the
+   * {@code client} block's {@code node_class}, {@code node_pool} and {@code meta}. Nulls take
+   * the defaults (host name, {@code dc1}, no class, {@code default} pool, no meta).
+   */
+  public record ClientNode(String name, String datacenter, String nodeClass, String nodePool,
+      Map<String, String> meta) {
+    public static final ClientNode DEFAULT = new ClientNode(null, null, null, null, Map.of());
+
+    public ClientNode {
+      meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+  }
 
   public AgentConfig {
+    clientNode = clientNode == null ? ClientNode.DEFAULT : clientNode;
     retryJoin = List.copyOf(retryJoin);
     clientServers = List.copyOf(clientServers);
     sources = List.copyOf(sources);
     sourceHooks = sourceHooks == null ? Map.of() : Map.copyOf(sourceHooks);
+  }
+
+  /** The default node description. */
+  public AgentConfig(Path dataDir, String bindAddr, int httpPort, int rpcPort,
+      boolean serverEnabled, int bootstrapExpect, List<String> retryJoin, boolean clientEnabled,
+      List<String> clientServers, boolean rawExecEnabled, boolean devMode,
+      List<SourceConfig> sources, Map<String, SourceHooks> sourceHooks) {
+    this(dataDir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect, retryJoin,
+        clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks, null);
   }
 
   /** Sources without webhook secrets or preview targets. */
@@ -53,6 +78,7 @@ public record AgentConfig(
 
   public AgentConfig withDataDir(Path dir) {
     return new AgentConfig(dir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect,
-        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks);
+        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks,
+        clientNode);
   }
 }

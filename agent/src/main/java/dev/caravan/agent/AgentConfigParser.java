@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Reads an agent config file (HCL) over a base config: {@code data_dir}, {@code bind_addr},
  * {@code ports { http, rpc }}, {@code server { enabled, bootstrap_expect, server_join {
- * retry_join } }}, {@code client { enabled, servers }}, {@code plugin "raw_exec" { config {
+ * retry_join } }}, {@code name}, {@code datacenter}, {@code client { enabled, servers,
+ * node_class, node_pool, meta { key = "value" } }}, {@code plugin "raw_exec" { config {
  * enabled } }} and {@code gitops { source "NAME" { url, branch (or ref), paths, exclude,
  * interval, prune, max_prune_fraction, self_heal, preserve_counts, var_files, auth { token |
  * username + password | ssh_key_file + known_hosts_file } } }}. Unknown
@@ -83,11 +84,40 @@ public final class AgentConfigParser {
       }
       boolean clientEnabled = c.clientEnabled();
       List<String> servers = c.clientServers();
+      AgentConfig.ClientNode n = c.clientNode();
+      String nodeName = root.containsKey("name") ? string(root, "name", "") : n.name();
+      String datacenter = root.containsKey("datacenter") ? string(root, "datacenter", "")
+          : n.datacenter();
+      String nodeClass = n.nodeClass();
+      String nodePool = n.nodePool();
+      Map<String, String> meta = n.meta();
       Map<String, Object> client = block(root, "client", "");
       if (client != null) {
-        checkKeys(client, Set.of("enabled", "servers", "node_class", "meta"), "client.");
+        checkKeys(client, Set.of("enabled", "servers", "node_class", "node_pool", "meta"),
+            "client.");
         clientEnabled = bool(client, "enabled", "client.", clientEnabled);
         servers = client.containsKey("servers") ? strings(client, "servers", "client.") : servers;
+        for (String s : servers) {
+          if (s.isBlank() || s.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(file + ": client.servers: expected \"host:port\" "
+                + "addresses, got \"" + s + "\"");
+          }
+        }
+        nodeClass = client.containsKey("node_class") ? string(client, "node_class", "client.")
+            : nodeClass;
+        nodePool = client.containsKey("node_pool") ? string(client, "node_pool", "client.")
+            : nodePool;
+        Map<String, Object> m = block(client, "meta", "client.");
+        if (m != null) {
+          Map<String, String> read = new java.util.LinkedHashMap<>();
+          for (Map.Entry<String, Object> e : m.entrySet()) {
+            read.put(e.getKey(), metaValue(e.getKey(), e.getValue()));
+          }
+          meta = read;
+        }
+      }
+      if (datacenter != null && datacenter.isBlank()) {
+        throw new ConfigException(file + ": datacenter: must not be empty");
       }
       boolean rawExec = c.rawExecEnabled();
       Map<String, Object> plugins = block(root, "plugin", "");
@@ -109,7 +139,9 @@ public final class AgentConfigParser {
         }
       }
       return new AgentConfig(dataDir, bind, http, rpc, serverEnabled, bootstrap, retryJoin,
-          clientEnabled, servers, rawExec, c.devMode(), sources, hooks);
+          clientEnabled, servers, rawExec, c.devMode(), sources, hooks,
+          new AgentConfig.ClientNode(nodeName == null || nodeName.isBlank() ? null : nodeName,
+              datacenter, nodeClass, nodePool, meta));
     }
 
     /**
@@ -241,6 +273,21 @@ public final class AgentConfigParser {
         throw new ConfigException(file + ": " + prefix.substring(0, prefix.length() - 1) + ": "
             + e.getMessage());
       }
+    }
+
+    /** A meta value: a string, or a number or boolean written bare (kept as its text). */
+    private String metaValue(String key, Object v) throws ConfigException {
+      if (v instanceof String str) {
+        return str;
+      }
+      if (v instanceof Number n) {
+        double d = n.doubleValue();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : n.toString();
+      }
+      if (v instanceof Boolean b) {
+        return b.toString();
+      }
+      throw new ConfigException(file + ": client.meta." + key + ": expected a string, got " + v);
     }
 
     private void checkKeys(Map<String, Object> m, Set<String> allowed, String prefix)

@@ -2,7 +2,6 @@ package dev.caravan.cluster.client;
 
 import dev.caravan.cluster.server.Cluster;
 import dev.caravan.cluster.server.ClusterException;
-import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.drivers.TaskDriver;
@@ -37,7 +36,13 @@ public final class ClientAgent implements AutoCloseable {
   private static final Duration INITIAL_FINGERPRINT_WAIT = Duration.ofMillis(500);
 
   private final ClientConfig config;
-  private final Cluster servers;
+  /** How long one blocking query for the node's allocations waits on the servers. */
+  static final Duration ALLOC_WAIT = Duration.ofSeconds(30);
+  /** Retry delays while no server answers: doubling from the first to the last. */
+  static final Duration FIRST_RETRY = Duration.ofMillis(500);
+  static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
+  private final ClientServers servers;
   private final Map<String, TaskDriver> drivers;
   private final Clock clock;
   private final Map<String, AllocRunner> runners = new ConcurrentHashMap<>();
@@ -48,6 +53,9 @@ public final class ClientAgent implements AutoCloseable {
   private final ScheduledExecutorService reporter =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-alloc-updates"));
   private final Map<String, Allocation> pendingUpdates = new ConcurrentHashMap<>();
+  /** Failed attempts to report updates in a row, and when the next may be made (reporter thread). */
+  private int updateFailures;
+  private long nextUpdateAttempt;
   private final TaskHandleStore handleStore;
   /** Tasks an earlier client left running, by allocation; claimed by the first reconcile. */
   private Map<String, Map<String, TaskHandleStore.Persisted>> restored = Map.of();
@@ -55,7 +63,14 @@ public final class ClientAgent implements AutoCloseable {
   private Thread watcher;
   private volatile Node node;
 
+  /** A client of the server in this process (the dev agent). */
   public ClientAgent(ClientConfig config, Cluster servers, Map<String, TaskDriver> drivers,
+      Clock clock) {
+    this(config, new LocalServers(servers), drivers, clock);
+  }
+
+  /** A client of the given servers (over HTTP for a client-only agent). */
+  public ClientAgent(ClientConfig config, ClientServers servers, Map<String, TaskDriver> drivers,
       Clock clock) {
     this.config = config;
     this.servers = servers;
@@ -64,14 +79,28 @@ public final class ClientAgent implements AutoCloseable {
     this.handleStore = new TaskHandleStore(config.dataDir().resolve("state").resolve("allocs"));
   }
 
-  /** Fingerprints, registers and starts watching; returns once the node is registered. */
+  /**
+   * Fingerprints, registers and starts watching; returns once the node is registered, or,
+   * when no server answers (503), once registering has been left to the heartbeat's retries.
+   *
+   * @throws ClusterException when the servers refuse the node
+   */
   public synchronized void start() throws IOException, ClusterException {
     restored = new ConcurrentHashMap<>(handleStore.load());
     node = Fingerprinter.fingerprint(config, drivers, clock.millis() * 1_000_000L,
         INITIAL_FINGERPRINT_WAIT, () -> fingerprints.execute(this::refingerprint));
-    Duration ttl = servers.registerNode(node);
-    LOG.info("client node {} ({}) registered", node.name(), node.id());
-    scheduleHeartbeat(ttl);
+    try {
+      Duration ttl = servers.registerNode(node);
+      LOG.info("client node {} ({}) registered", node.name(), node.id());
+      scheduleHeartbeat(ttl, 0);
+    } catch (ClusterException e) {
+      if (e.status() != 503) {
+        throw e;
+      }
+      // the heartbeat's answer (404: unknown node) registers it once a server answers
+      LOG.warn("client node {}: no server answers yet, retrying: {}", node.id(), e.getMessage());
+      scheduleHeartbeat(LAST_RETRY, 1);
+    }
     long every = config.fingerprintInterval().toMillis();
     fingerprints.scheduleWithFixedDelay(this::refingerprint, every, every, TimeUnit.MILLISECONDS);
     reporter.scheduleWithFixedDelay(this::flushUpdates, 50, 50, TimeUnit.MILLISECONDS);
@@ -120,45 +149,78 @@ public final class ClientAgent implements AutoCloseable {
     }
   }
 
-  private void scheduleHeartbeat(Duration ttl) {
-    long delay = Math.max(100, ttl.toMillis() / 2);
-    heartbeats.schedule(() -> {
-      if (closed) {
-        return;
-      }
-      Duration next = ttl;
-      try {
-        next = servers.heartbeat(node.id());
-      } catch (ClusterException e) {
-        if (e.status() == 404) {
-          try {
-            next = servers.registerNode(node);
-          } catch (ClusterException re) {
-            LOG.warn("re-registering node: {}", re.getMessage());
-          }
-        } else {
-          LOG.warn("heartbeat: {}", e.getMessage());
+  /**
+   * Heartbeats at half the TTL the servers gave. While no server answers, retries back off
+   * (never later than the TTL would allow); the tasks keep running meanwhile. A server that
+   * no longer knows the node (404) gets it registered again.
+   */
+  private void scheduleHeartbeat(Duration ttl, int failures) {
+    long delay = failures == 0 ? Math.max(100, ttl.toMillis() / 2)
+        : Math.min(Math.max(100, ttl.toMillis() / 2), retryDelay(failures).toMillis());
+    try {
+      heartbeats.schedule(() -> heartbeatOnce(ttl, failures), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void heartbeatOnce(Duration ttl, int failures) {
+    if (closed) {
+      return;
+    }
+    Duration next = ttl;
+    int failed = 0;
+    try {
+      next = servers.heartbeat(node.id());
+    } catch (ClusterException e) {
+      if (e.status() == 404) {
+        try {
+          next = servers.registerNode(node);
+          LOG.info("client node {} registered again: the servers did not know it", node.id());
+        } catch (ClusterException re) {
+          LOG.warn("re-registering node: {}", re.getMessage());
+          failed = failures + 1;
         }
-      } catch (RuntimeException e) {
-        LOG.warn("heartbeat failed", e);
+      } else {
+        LOG.warn("heartbeat: {}", e.getMessage());
+        failed = failures + 1;
       }
-      scheduleHeartbeat(next);
-    }, delay, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat failed", e);
+      failed = failures + 1;
+    }
+    scheduleHeartbeat(next, failed);
+  }
+
+  /** The delay before retry number {@code failures} (1-based): doubling, capped. */
+  static Duration retryDelay(int failures) {
+    long millis = FIRST_RETRY.toMillis() << Math.min(Math.max(0, failures - 1), 16);
+    return Duration.ofMillis(Math.min(millis, LAST_RETRY.toMillis()));
   }
 
   private void watchAllocations() {
     long index = 0;
+    int failures = 0;
     while (!closed) {
       try {
-        ClusterState state = servers.awaitIndex(index, Duration.ofSeconds(5));
-        index = state.index();
-        reconcile(state.allocsByNode(node.id()));
-        stopLeftovers();
+        NodeAllocations got = servers.allocations(node.id(), index, ALLOC_WAIT);
+        failures = 0;
+        if (got.index() != index || index == 0) {
+          index = got.index();
+          reconcile(got.allocs());
+          stopLeftovers();
+        }
       } catch (InterruptedException e) {
         return;
+      } catch (ClusterException e) {
+        failures++;
+        LOG.warn("watching allocations (retry in {}): {}", retryDelay(failures),
+            e.getMessage());
+        sleepQuietly(retryDelay(failures).toMillis());
       } catch (RuntimeException e) {
+        failures++;
         LOG.warn("watching allocations", e);
-        sleepQuietly(500);
+        sleepQuietly(retryDelay(failures).toMillis());
       }
     }
   }
@@ -233,7 +295,7 @@ public final class ClientAgent implements AutoCloseable {
 
   /** Sends batched allocation updates: one Raft write per batch, not per task event. */
   private void flushUpdates() {
-    if (pendingUpdates.isEmpty()) {
+    if (pendingUpdates.isEmpty() || clock.millis() < nextUpdateAttempt) {
       return;
     }
     Map<String, Allocation> batch = new HashMap<>();
@@ -244,9 +306,15 @@ public final class ClientAgent implements AutoCloseable {
       }
     }
     try {
-      servers.updateAllocsFromClient(List.copyOf(batch.values()));
+      servers.updateAllocs(List.copyOf(batch.values()));
+      updateFailures = 0;
+      nextUpdateAttempt = 0;
     } catch (ClusterException | RuntimeException e) {
-      LOG.warn("reporting allocation updates: {}", e.getMessage());
+      // kept and sent again once a server answers; the newest state of an allocation wins
+      updateFailures++;
+      Duration retry = retryDelay(updateFailures);
+      nextUpdateAttempt = clock.millis() + retry.toMillis();
+      LOG.warn("reporting allocation updates (retry in {}): {}", retry, e.getMessage());
       batch.forEach(pendingUpdates::putIfAbsent);
     }
   }

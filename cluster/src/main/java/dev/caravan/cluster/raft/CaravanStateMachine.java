@@ -66,6 +66,23 @@ public final class CaravanStateMachine extends BaseStateMachine {
     this.applyListener = listener;
   }
 
+  /** Answers read-only requests (Ratis queries, which a client sends to the leader). */
+  private volatile java.util.function.Function<Message, CompletableFuture<Message>> queryHandler =
+      m -> CompletableFuture.failedFuture(new IllegalStateException("no query handler"));
+
+  /**
+   * Sets what answers read-only requests: the servers use them for what must reach the leader
+   * without being a Raft write (a client's heartbeat received by a follower).
+   */
+  public void onQuery(java.util.function.Function<Message, CompletableFuture<Message>> handler) {
+    this.queryHandler = handler;
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return queryHandler.apply(request);
+  }
+
   /** Blocks until the image's index reaches {@code minIndex} or the deadline passes. */
   public StateImage awaitIndex(long minIndex, long deadlineNanos) throws InterruptedException {
     synchronized (monitor) {

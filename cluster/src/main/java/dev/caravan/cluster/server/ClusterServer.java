@@ -90,6 +90,9 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       r -> daemon(r, "caravan-heartbeats"));
   private final DelayedEvals delayedEvals = new DelayedEvals(timers, this::now,
       this::delayedEvalDue);
+  /** Heartbeats passed on by followers that bring a node back to ready (a Raft write). */
+  private final ExecutorService heartbeatWrites = Executors.newSingleThreadExecutor(
+      r -> daemon(r, "caravan-heartbeat-writes"));
   private final java.util.random.RandomGenerator heartbeatJitter = new java.util.SplittableRandom();
   private volatile RaftPeerId leaderId;
   private volatile boolean leader;
@@ -138,6 +141,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
 
     sm.onLeaderChanged((member, newLeader) -> onLeadershipThread(() -> leaderChanged(newLeader)));
     sm.onApply(this::afterApply);
+    sm.onQuery(this::answerQuery);
     sm.onLeaderReady(() -> onLeadershipThread(() -> leaderChanged(selfId)));
 
     boolean formatted = Files.exists(raftDir.resolve(GROUP_ID.getUuid().toString()));
@@ -723,7 +727,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     long now = now();
     propose(new Command.NodeRegister(node, now));
     proposeEvals(NodeOperations.systemJobEvals(state(), node.id(), now, ClusterServer::newId));
-    return resetHeartbeat(node.id());
+    return leader ? resetHeartbeat(node.id()) : askLeader(HeartbeatQuery.RESET, node.id());
   }
 
   /** Nomad's rate-scaled TTL: at least the minimum, ~50 heartbeats/s cluster-wide, staggered. */
@@ -740,8 +744,20 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
   }
 
+  /**
+   * Records a heartbeat where the deadlines are kept, on the leader: a follower passes it on as
+   * a Raft read-only query (one round trip to the leader, nothing in the log). Only a node
+   * whose status changes back to ready costs a Raft write.
+   */
   @Override
   public Duration heartbeat(String nodeId) throws ClusterException {
+    if (!leader) {
+      return askLeader(HeartbeatQuery.HEARTBEAT, nodeId);
+    }
+    return heartbeatOnLeader(nodeId);
+  }
+
+  private Duration heartbeatOnLeader(String nodeId) throws ClusterException {
     Node node = state().node(nodeId)
         .orElseThrow(() -> ClusterException.notFound("node not found: " + nodeId));
     Duration ttl = resetHeartbeat(nodeId);
@@ -751,6 +767,60 @@ public final class ClusterServer implements Cluster, AutoCloseable {
           NodeOperations.systemJobEvals(state(), nodeId, now, ClusterServer::newId), now));
     }
     return ttl;
+  }
+
+  /** What a follower asks the leader about a node's heartbeat (a Raft query, not a write). */
+  private enum HeartbeatQuery { HEARTBEAT, RESET }
+
+  private Duration askLeader(HeartbeatQuery kind, String nodeId) throws ClusterException {
+    RaftClientReply reply;
+    try {
+      reply = client.io().sendReadOnly(Message.valueOf(kind.name() + "\n" + nodeId));
+    } catch (IOException e) {
+      throw new ClusterException(503, "no leader: " + e.getMessage(), e);
+    }
+    if (!reply.isSuccess()) {
+      throw new ClusterException(503, "heartbeat not passed to the leader: " + reply.getException());
+    }
+    String answer = reply.getMessage().getContent().toStringUtf8();
+    int colon = answer.indexOf(':');
+    if (answer.startsWith("ttl:")) {
+      return Duration.ofMillis(Long.parseLong(answer.substring(4)));
+    }
+    int second = answer.indexOf(':', colon + 1);
+    throw new ClusterException(Integer.parseInt(answer.substring(colon + 1, second)),
+        answer.substring(second + 1));
+  }
+
+  /** The leader's side of {@link #askLeader}: {@code ttl:<millis>} or {@code err:<status>:<msg>}. */
+  private java.util.concurrent.CompletableFuture<Message> answerQuery(Message request) {
+    String text = request.getContent().toStringUtf8();
+    int nl = text.indexOf('\n');
+    HeartbeatQuery kind;
+    try {
+      kind = HeartbeatQuery.valueOf(nl < 0 ? text : text.substring(0, nl));
+    } catch (IllegalArgumentException e) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          Message.valueOf("err:400:unknown query"));
+    }
+    String nodeId = text.substring(nl + 1);
+    if (kind == HeartbeatQuery.RESET) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          Message.valueOf("ttl:" + resetHeartbeat(nodeId).toMillis()));
+    }
+    Node node = state().node(nodeId).orElse(null);
+    if (node != null && Node.STATUS_READY.equals(node.status())) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          Message.valueOf("ttl:" + resetHeartbeat(nodeId).toMillis()));
+    }
+    // a status change is a Raft write: not on Ratis' own threads
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Message.valueOf("ttl:" + heartbeatOnLeader(nodeId).toMillis());
+      } catch (ClusterException e) {
+        return Message.valueOf("err:" + e.status() + ":" + e.getMessage());
+      }
+    }, heartbeatWrites);
   }
 
   // ---- node lifecycle ----
@@ -906,7 +976,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
     leader = true;
     broker.setEnabled(true);
-    long deadline = clock.millis() + heartbeatTtl.toMillis();
+    // every node gets the longest TTL it may have been given, plus the minimum, to reach us
+    long base = Math.max(heartbeatTtl.toMillis(),
+        (long) state().nodes().size() * 1_000 / MAX_HEARTBEATS_PER_SECOND);
+    long deadline = clock.millis() + 2 * base + heartbeatTtl.toMillis();
     for (Node n : state().nodes()) {
       if (!Node.STATUS_DOWN.equals(n.status())) {
         heartbeatDeadlines.putIfAbsent(n.id(), deadline);
@@ -1145,6 +1218,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     dispatches.close();
     loseLeadershipQuietly();
     timers.shutdownNow();
+    heartbeatWrites.shutdownNow();
     leadershipEvents.shutdownNow();
     try {
       client.close();
