@@ -63,7 +63,7 @@ import java.util.concurrent.TimeoutException;
  * and re-attaches to its logs from the moment of recovery (what the task wrote while no client
  * ran stays in the engine's own log).
  */
-final class DockerDriver implements TaskDriver {
+final class DockerDriver implements TaskDriver, TaskSignaller {
   static final String NAME = "docker";
   static final String CONTAINER_ID = "container_id";
   static final String CONTAINER_NAME = "container_name";
@@ -616,6 +616,16 @@ final class DockerDriver implements TaskDriver {
       } catch (ExecutionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
+    }
+  }
+
+  @Override
+  public void signal(TaskHandle handle, String signal) throws DriverException {
+    Signal sig = Signal.parse(signal);
+    Container container = container(handle);
+    if (!kill(container, sig)) {
+      throw new DriverException("container " + container.id + " of task " + handle.taskId()
+          + " is not running");
     }
   }
 
