@@ -93,9 +93,11 @@ public final class Agent implements AutoCloseable {
     out.println("    data dir: " + config.dataDir());
     out.flush();
     if (config.clientEnabled()) {
+      DriverOptions drivers = new DriverOptions(config.rawExecEnabled(),
+          config.docker().allowPrivileged(), config.docker().endpoint(), null,
+          config.docker().volumesEnabled());
       client = new ClientAgent(new ClientConfig(config.dataDir().resolve("client"), null, "dc1",
-          null, null, null, new DriverOptions(config.rawExecEnabled(), false, null, null)),
-          server, Drivers.load(new DriverOptions(config.rawExecEnabled(), false, null, null)), clock);
+          null, null, null, drivers), server, Drivers.load(drivers), clock);
       client.start();
     }
     List<SourceConfig> configured = new ArrayList<>();

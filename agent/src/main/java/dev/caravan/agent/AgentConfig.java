@@ -22,13 +22,24 @@ public record AgentConfig(
     boolean rawExecEnabled,
     boolean devMode,
     List<SourceConfig> sources,
-    Map<String, SourceHooks> sourceHooks) {
+    Map<String, SourceHooks> sourceHooks,
+    DockerPluginConfig docker) {
 
   public AgentConfig {
+    docker = docker == null ? DockerPluginConfig.DEFAULTS : docker;
     retryJoin = List.copyOf(retryJoin);
     clientServers = List.copyOf(clientServers);
     sources = List.copyOf(sources);
     sourceHooks = sourceHooks == null ? Map.of() : Map.copyOf(sourceHooks);
+  }
+
+  /** The docker plugin's defaults. */
+  public AgentConfig(Path dataDir, String bindAddr, int httpPort, int rpcPort,
+      boolean serverEnabled, int bootstrapExpect, List<String> retryJoin, boolean clientEnabled,
+      List<String> clientServers, boolean rawExecEnabled, boolean devMode,
+      List<SourceConfig> sources, Map<String, SourceHooks> sourceHooks) {
+    this(dataDir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect, retryJoin,
+        clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks, null);
   }
 
   /** Sources without webhook secrets or preview targets. */
@@ -53,6 +64,7 @@ public record AgentConfig(
 
   public AgentConfig withDataDir(Path dir) {
     return new AgentConfig(dir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect,
-        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks);
+        retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks,
+        docker);
   }
 }
