@@ -153,6 +153,10 @@ public final class Agent implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Stops the agent. A {@code -dev} agent stops its tasks (removing their containers); any
+   * other leaves them running for the next start on the same data dir to re-attach to.
+   */
   @Override
   public void close() {
     if (sources != null) {
@@ -165,7 +169,13 @@ public final class Agent implements AutoCloseable {
       previews.close();
     }
     if (client != null) {
-      client.close();
+      if (config.devMode()) {
+        // A -dev agent's data dir is temporary: nothing could re-attach to its tasks later.
+        client.close();
+      } else {
+        // As Nomad's client: tasks outlive the agent; the next start re-attaches to them.
+        client.closeLeavingTasksRunning();
+      }
     }
     if (http != null) {
       http.stop();

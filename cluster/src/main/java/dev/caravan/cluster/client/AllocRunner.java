@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +73,8 @@ final class AllocRunner {
   private final Map<String, TaskHandleStore.Persisted> restored;
   /** Tasks a re-rendered template (change_mode restart) stopped, to be started again. */
   private final Set<String> restartRequested = ConcurrentHashMap.newKeySet();
+  /** Counted down by stop() and detach(): ends a restart delay at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile boolean detached;
 
@@ -136,6 +139,7 @@ final class AllocRunner {
   void detach() {
     detached = true;
     stopping = true;
+    stopped.countDown();
     for (Thread t : threads) {
       t.interrupt();
     }
@@ -149,9 +153,13 @@ final class AllocRunner {
     }
   }
 
-  /** Stops every task (kill signal, then kill after the task's kill timeout) and waits. */
+  /**
+   * Stops every task (kill signal, then kill after the task's kill timeout) and waits until
+   * each task's thread has released what its task left (a container is removed).
+   */
   void stop() {
     stopping = true;
+    stopped.countDown();
     health.stop();
     TaskGroup group = alloc.job().group(alloc.taskGroup());
     for (Map.Entry<String, TaskHandle> e : handles.entrySet()) {
@@ -164,16 +172,21 @@ final class AllocRunner {
         LOG.warn("stopping task {} of allocation {}: {}", e.getKey(), alloc.id(), ex.getMessage());
       }
     }
-    for (Thread t : threads) {
-      t.interrupt();
-    }
-    for (Thread t : threads) {
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        return;
+    // The tasks have exited: their threads now release them (remove containers), which an
+    // interrupt would cut short. Only a thread still busy after a while (a slow start) is
+    // interrupted.
+    try {
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(10));
       }
+      for (Thread t : threads) {
+        if (t.isAlive()) {
+          t.interrupt();
+          t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -266,9 +279,10 @@ final class AllocRunner {
           return;
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         if (!detached) {
+          // Released with the interrupt cleared: a Docker call would fail on it at once.
           release(task.name(), driver, handle);
+          Thread.currentThread().interrupt();
           if (stopping) {
             finish(task.name(), false, event("Killed", "Task successfully killed", 0));
           }
@@ -310,7 +324,10 @@ final class AllocRunner {
       update(task.name(), TaskState.PENDING, false, restarts,
           event("Restarting", "Task restarting in " + policy.delay(), 0));
       try {
-        Thread.sleep(policy.delay().toMillis());
+        if (stopped.await(policy.delay().toMillis(), TimeUnit.MILLISECONDS) && !detached) {
+          finish(task.name(), false, event("Killed", "Task successfully killed", 0));
+          return;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
