@@ -258,9 +258,11 @@ final class AllocRunner {
             // stop() ran while the task was starting, before its handle was known.
             driver.stop(handle, task.killTimeout(), task.killSignal());
           }
-          persist(task, handle);
           update(task.name(), TaskState.RUNNING, false, restarts,
               event("Started", "Task started by client", 0));
+          // After the report, which only queues it: a crash in between loses at most this
+          // handle, as a crash during the start would.
+          persist(task, handle);
         }
         ScheduledFuture<?> poll = templates.hasSources()
             ? watchTemplates(task, driver, templates, env, handle) : null;
