@@ -51,6 +51,10 @@ class AgentShutdownTest {
     Agent agent = start(config(true));
     Allocation alloc;
     try {
+      // Docker's client loads in the background: the node lists it once it answers.
+      E2e.awaitTrue(() -> agent.server().state().nodes().stream().anyMatch(n ->
+          n.drivers().containsKey("docker") && n.drivers().get("docker").healthy()),
+          "the node's docker driver healthy");
       alloc = run(agent, TestAgent.job("web", Job.TYPE_SERVICE, "docker",
           Map.of("image", IMAGE, "command", "sleep", "args", List.of("300"))));
       assertEquals(1, containersOf(alloc.id()).size());
