@@ -97,7 +97,7 @@ public final class Agent implements AutoCloseable {
     out.println("    data dir: " + config.dataDir());
     out.flush();
     if (config.clientEnabled()) {
-      DriverOptions drivers = new DriverOptions(config.rawExecEnabled(), false, null, null);
+      DriverOptions drivers = driverOptions();
       client = new ClientAgent(clientConfig(drivers), server, Drivers.load(drivers), clock);
       client.start();
     }
@@ -131,13 +131,19 @@ public final class Agent implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("client." + e.getMessage());
     }
-    DriverOptions drivers = new DriverOptions(config.rawExecEnabled(), false, null, null);
+    DriverOptions drivers = driverOptions();
     client = new ClientAgent(clientConfig(drivers), servers, Drivers.load(drivers), clock);
     client.start();
     out.println("==> Caravan client agent started. Node: " + client.nodeId() + ", servers: "
         + String.join(", ", config.clientServers()));
     out.println("    data dir: " + config.dataDir());
     out.flush();
+  }
+
+  /** raw_exec and the docker plugin's settings from the agent config. */
+  private DriverOptions driverOptions() {
+    return new DriverOptions(config.rawExecEnabled(), config.docker().allowPrivileged(),
+        config.docker().endpoint(), null, config.docker().volumesEnabled());
   }
 
   private ClientConfig clientConfig(DriverOptions drivers) {
@@ -194,6 +200,10 @@ public final class Agent implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Stops the agent. A {@code -dev} agent stops its tasks (removing their containers); any
+   * other leaves them running for the next start on the same data dir to re-attach to.
+   */
   @Override
   public void close() {
     if (sources != null) {
@@ -206,7 +216,13 @@ public final class Agent implements AutoCloseable {
       previews.close();
     }
     if (client != null) {
-      client.close();
+      if (config.devMode()) {
+        // A -dev agent's data dir is temporary: nothing could re-attach to its tasks later.
+        client.close();
+      } else {
+        // As Nomad's client: tasks outlive the agent; the next start re-attaches to them.
+        client.closeLeavingTasksRunning();
+      }
     }
     if (clientQueries != null) {
       clientQueries.close();

@@ -23,7 +23,8 @@ public record AgentConfig(
     boolean devMode,
     List<SourceConfig> sources,
     Map<String, SourceHooks> sourceHooks,
-    ClientNode clientNode) {
+    ClientNode clientNode,
+    DockerPluginConfig docker) {
 
   /**
    * How a client describes its node: top-level {@code name} and {@code datacenter}, and the
@@ -41,19 +42,20 @@ public record AgentConfig(
 
   public AgentConfig {
     clientNode = clientNode == null ? ClientNode.DEFAULT : clientNode;
+    docker = docker == null ? DockerPluginConfig.DEFAULTS : docker;
     retryJoin = List.copyOf(retryJoin);
     clientServers = List.copyOf(clientServers);
     sources = List.copyOf(sources);
     sourceHooks = sourceHooks == null ? Map.of() : Map.copyOf(sourceHooks);
   }
 
-  /** The default node description. */
+  /** The default node description and the docker plugin's defaults. */
   public AgentConfig(Path dataDir, String bindAddr, int httpPort, int rpcPort,
       boolean serverEnabled, int bootstrapExpect, List<String> retryJoin, boolean clientEnabled,
       List<String> clientServers, boolean rawExecEnabled, boolean devMode,
       List<SourceConfig> sources, Map<String, SourceHooks> sourceHooks) {
     this(dataDir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect, retryJoin,
-        clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks, null);
+        clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks, null, null);
   }
 
   /** Sources without webhook secrets or preview targets. */
@@ -79,6 +81,6 @@ public record AgentConfig(
   public AgentConfig withDataDir(Path dir) {
     return new AgentConfig(dir, bindAddr, httpPort, rpcPort, serverEnabled, bootstrapExpect,
         retryJoin, clientEnabled, clientServers, rawExecEnabled, devMode, sources, sourceHooks,
-        clientNode);
+        clientNode, docker);
   }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code ports { http, rpc }}, {@code server { enabled, bootstrap_expect, server_join {
  * retry_join } }}, {@code name}, {@code datacenter}, {@code client { enabled, servers,
  * node_class, node_pool, meta { key = "value" } }}, {@code plugin "raw_exec" { config {
- * enabled } }} and {@code gitops { source "NAME" { url, branch (or ref), paths, exclude,
+ * enabled } }}, {@code plugin "docker" { config { allow_privileged, volumes { enabled },
+ * endpoint } }} and {@code gitops { source "NAME" { url, branch (or ref), paths, exclude,
  * interval, prune, max_prune_fraction, self_heal, preserve_counts, var_files, auth { token |
  * username + password | ssh_key_file + known_hosts_file } } }}. Unknown
  * keys are errors naming the file and key.
@@ -25,6 +26,9 @@ import java.util.Set;
 public final class AgentConfigParser {
   private static final Set<String> TOP = Set.of("data_dir", "bind_addr", "ports", "server",
       "client", "gitops", "plugin", "name", "datacenter", "region", "log_level");
+
+  /** The drivers a {@code plugin "NAME"} block may configure (only some take settings). */
+  private static final Set<String> PLUGINS = Set.of("raw_exec", "docker", "exec", "java", "mock");
 
   private AgentConfigParser() {}
 
@@ -120,10 +124,19 @@ public final class AgentConfigParser {
         throw new ConfigException(file + ": datacenter: must not be empty");
       }
       boolean rawExec = c.rawExecEnabled();
+      DockerPluginConfig docker = c.docker();
       Map<String, Object> plugins = block(root, "plugin", "");
-      if (plugins != null && plugins.get("raw_exec") instanceof Map<?, ?> raw
-          && raw.get("config") instanceof Map<?, ?> cfg && cfg.get("enabled") instanceof Boolean b) {
-        rawExec = b;
+      if (plugins != null) {
+        checkKeys(plugins, PLUGINS, "plugin.");
+        Map<String, Object> raw = pluginConfig(plugins, "raw_exec");
+        if (raw != null) {
+          checkKeys(raw, Set.of("enabled", "no_cgroups"), "plugin.raw_exec.config.");
+          rawExec = bool(raw, "enabled", "plugin.raw_exec.config.", rawExec);
+        }
+        Map<String, Object> d = pluginConfig(plugins, "docker");
+        if (d != null) {
+          docker = docker(d, docker);
+        }
       }
       List<SourceConfig> sources = new ArrayList<>(c.sources());
       Map<String, SourceHooks> hooks = new java.util.LinkedHashMap<>(c.sourceHooks());
@@ -141,7 +154,35 @@ public final class AgentConfigParser {
       return new AgentConfig(dataDir, bind, http, rpc, serverEnabled, bootstrap, retryJoin,
           clientEnabled, servers, rawExec, c.devMode(), sources, hooks,
           new AgentConfig.ClientNode(nodeName == null || nodeName.isBlank() ? null : nodeName,
-              datacenter, nodeClass, nodePool, meta));
+              datacenter, nodeClass, nodePool, meta), docker);
+    }
+
+    /** A plugin's {@code config} block (empty when the plugin block has none), null if absent. */
+    private Map<String, Object> pluginConfig(Map<String, Object> plugins, String name)
+        throws ConfigException {
+      Map<String, Object> plugin = block(plugins, name, "plugin.");
+      if (plugin == null) {
+        return null;
+      }
+      checkKeys(plugin, Set.of("config"), "plugin." + name + ".");
+      Map<String, Object> config = block(plugin, "config", "plugin." + name + ".");
+      return config == null ? Map.of() : config;
+    }
+
+    /** {@code plugin "docker" { config { allow_privileged, volumes { enabled }, endpoint } }}. */
+    private DockerPluginConfig docker(Map<String, Object> d, DockerPluginConfig base)
+        throws ConfigException {
+      String prefix = "plugin.docker.config.";
+      checkKeys(d, Set.of("allow_privileged", "volumes", "endpoint"), prefix);
+      boolean volumes = base.volumesEnabled();
+      Map<String, Object> v = block(d, "volumes", prefix);
+      if (v != null) {
+        checkKeys(v, Set.of("enabled", "selinuxlabel"), prefix + "volumes.");
+        volumes = bool(v, "enabled", prefix + "volumes.", volumes);
+      }
+      String endpoint = d.containsKey("endpoint") ? string(d, "endpoint", prefix) : base.endpoint();
+      return new DockerPluginConfig(bool(d, "allow_privileged", prefix, base.allowPrivileged()),
+          volumes, endpoint);
     }
 
     /**

@@ -57,6 +57,76 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void readsTheDockerPluginBlockInNomadsNames() throws Exception {
+    Path file = write("""
+        plugin "raw_exec" {
+          config {
+            enabled = false
+          }
+        }
+        plugin "docker" {
+          config {
+            allow_privileged = true
+            endpoint = "unix:///run/other.sock"
+            volumes {
+              enabled = true
+            }
+          }
+        }
+        """);
+
+    AgentConfig c = AgentConfigParser.parse(file, AgentConfig.dev(null));
+
+    assertEquals(new DockerPluginConfig(true, true, "unix:///run/other.sock"), c.docker());
+    assertEquals(false, c.rawExecEnabled());
+  }
+
+  @Test
+  void dockerIsLockedDownWithoutAPluginBlock() throws Exception {
+    Path file = write("data_dir = \"/tmp/x\"\n");
+
+    AgentConfig c = AgentConfigParser.parse(file, AgentConfig.dev(null));
+
+    assertEquals(DockerPluginConfig.DEFAULTS, c.docker());
+    assertEquals(new DockerPluginConfig(false, false, null), c.docker());
+  }
+
+  @Test
+  void anUnknownDockerPluginKeyIsAnErrorNamingIt() throws Exception {
+    Path file = write("""
+        plugin "docker" {
+          config {
+            allow_privilege = true
+          }
+        }
+        """);
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": unknown key \"plugin.docker.config.allow_privilege\"", e.getMessage());
+  }
+
+  @Test
+  void aDockerVolumesFlagThatIsNotABooleanIsAnError() throws Exception {
+    Path file = write("""
+        plugin "docker" {
+          config {
+            volumes {
+              enabled = "yes"
+            }
+          }
+        }
+        """);
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ": plugin.docker.config.volumes.enabled: expected true or false, got yes",
+        e.getMessage());
+  }
+
+  @Test
   void readsASourcesWebhookSecretAndPreviewTargetFromFiles() throws Exception {
     Files.writeString(tmp.resolve("hook.secret"), "s3cret\n");
     Files.writeString(tmp.resolve("gh.token"), "ghp_abc\n");

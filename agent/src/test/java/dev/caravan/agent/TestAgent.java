@@ -32,8 +32,9 @@ final class TestAgent implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   TestAgent(Path dir) throws Exception {
+    // -dev, so that closing the agent stops the tasks a test started.
     AgentConfig config = new AgentConfig(dir, "127.0.0.1", freePort(), freePort(), true, 1,
-        List.of(), true, List.of(), true, false, List.of());
+        List.of(), true, List.of(), true, true, List.of());
     agent = Agent.start(config, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), null);
     address = "http://127.0.0.1:" + agent.httpPort();

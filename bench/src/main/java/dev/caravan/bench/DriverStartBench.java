@@ -86,6 +86,7 @@ public final class DriverStartBench {
       json.append(",\"docker\":\"skipped: ").append(docker.fingerprint().healthDescription()
           .replace("\"", "'")).append("\"");
     }
+    json.append(",\"loadavg\":\"").append(ClientMockTasksBench.loadAverage()).append("\"");
     System.out.println(json.append("}"));
     System.exit(0);
   }

@@ -45,7 +45,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code command}, {@code args}, {@code entrypoint}: override the image's
  *   <li>{@code ports}: port labels of the group's network; with host networking the task binds
  *       the host's ports itself ({@code NOMAD_PORT_<label>}), so nothing is mapped
- *   <li>{@code volumes}: {@code "host:container[:ro|rw]"}, host paths relative to the task dir
+ *   <li>{@code volumes}: {@code "host:container[:ro|rw]"}, host paths relative to the task dir;
+ *       a path outside the allocation directory is refused unless the client enables host
+ *       volumes ({@link DriverOptions#dockerVolumesEnabled}, Nomad's {@code volumes.enabled})
  *   <li>{@code labels}: container labels, beside Caravan's own {@code caravan.*} labels
  *   <li>{@code network_mode}: {@code host} (default) or {@code none}; bridge networking is not
  *       offered, since the client allocates ports on the host
@@ -63,7 +65,7 @@ import java.util.concurrent.TimeoutException;
  * and re-attaches to its logs from the moment of recovery (what the task wrote while no client
  * ran stays in the engine's own log).
  */
-final class DockerDriver implements TaskDriver {
+final class DockerDriver implements TaskDriver, TaskSignaller {
   static final String NAME = "docker";
   static final String CONTAINER_ID = "container_id";
   static final String CONTAINER_NAME = "container_name";
@@ -188,6 +190,7 @@ final class DockerDriver implements TaskDriver {
       Map<String, String> attrs = new LinkedHashMap<>();
       attrs.put("version", version.getVersion());
       attrs.put("privileged.enabled", Boolean.toString(options.dockerAllowPrivileged()));
+      attrs.put("volumes.enabled", Boolean.toString(options.dockerVolumesEnabled()));
       return new Fingerprint(true, true, "healthy", attrs);
     } catch (RuntimeException e) {
       return new Fingerprint(
@@ -224,6 +227,10 @@ final class DockerDriver implements TaskDriver {
       throw new DriverException(
           "docker privileged containers are not allowed on this client (client config plugin"
               + " \"docker\" allow_privileged = true)");
+    }
+    String refused = refusedVolume(c, config.taskDir());
+    if (refused != null) {
+      throw new DriverException(refused);
     }
     String image = (String) c.get("image");
     String name = containerName(config);
@@ -460,6 +467,29 @@ final class DockerDriver implements TaskDriver {
     }
   }
 
+  /**
+   * Why a volume of the config may not be mounted here, null when all may: unless the client
+   * enables host volumes, a host path must lie in the allocation directory (Nomad's rule).
+   */
+  String refusedVolume(Map<String, Object> c, Path taskDir) {
+    if (options.dockerVolumesEnabled() || !(c.get("volumes") instanceof List<?> volumes)) {
+      return null;
+    }
+    Path allocDir = taskDir == null ? null : taskDir.toAbsolutePath().normalize().getParent();
+    for (Object v : volumes) {
+      String spec = (String) v;
+      String hostPath = spec.split(":", -1)[0];
+      Path resolved = taskDir == null ? Path.of(hostPath)
+          : taskDir.toAbsolutePath().resolve(hostPath).normalize();
+      if (allocDir == null || !resolved.startsWith(allocDir)) {
+        return "docker volume \"" + spec + "\" mounts host path " + hostPath + ", but host"
+            + " volumes are not enabled on this client (client config plugin \"docker\" {"
+            + " config { volumes { enabled = true } } })";
+      }
+    }
+    return null;
+  }
+
   private static String volumeProblem(String spec) {
     String[] parts = spec.split(":", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
@@ -616,6 +646,16 @@ final class DockerDriver implements TaskDriver {
       } catch (ExecutionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
+    }
+  }
+
+  @Override
+  public void signal(TaskHandle handle, String signal) throws DriverException {
+    Signal sig = Signal.parse(signal);
+    Container container = container(handle);
+    if (!kill(container, sig)) {
+      throw new DriverException("container " + container.id + " of task " + handle.taskId()
+          + " is not running");
     }
   }
 

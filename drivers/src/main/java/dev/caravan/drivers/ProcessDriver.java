@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the environment, and waiting for, stopping and recovering {@link TaskProcess}es. A subclass
  * says whether it may run here and how the resolved command line is launched.
  */
-abstract class ProcessDriver implements TaskDriver {
+abstract class ProcessDriver implements TaskDriver, TaskSignaller {
   private final ConfigSchema schema;
   private final Map<String, TaskProcess> tasks = new ConcurrentHashMap<>();
 
@@ -99,6 +99,11 @@ abstract class ProcessDriver implements TaskDriver {
       return;
     }
     process.stop(killTimeout, sig);
+  }
+
+  @Override
+  public void signal(TaskHandle handle, String signal) throws DriverException {
+    process(handle).signal(Signal.parse(signal));
   }
 
   @Override

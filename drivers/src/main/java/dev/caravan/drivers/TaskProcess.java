@@ -138,6 +138,20 @@ final class TaskProcess {
   }
 
   /**
+   * Sends {@code signal} to the task's main process only, which stays running unless the
+   * signal ends it.
+   *
+   * @throws DriverException when the process is gone or the signal cannot be sent
+   */
+  void signal(Signal signal) throws DriverException {
+    if (!handle.isAlive()) {
+      throw new DriverException("process " + handle.pid() + " of task " + taskId
+          + " is not running");
+    }
+    sendKill(signal, List.of(handle));
+  }
+
+  /**
    * Kills the process and its descendants at once (SIGKILL) and waits until they are gone.
    *
    * @throws DriverException when the process outlives the kill
@@ -218,6 +232,11 @@ final class TaskProcess {
       tree.forEach(ProcessHandle::destroy);
       return;
     }
+    sendKill(signal, tree);
+  }
+
+  /** Runs {@code kill -SIG pid...} for the live processes of {@code tree}. */
+  private void sendKill(Signal signal, List<ProcessHandle> tree) throws DriverException {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal.shortName()));
     tree.stream().filter(ProcessHandle::isAlive).forEach(p -> command.add(Long.toString(p.pid())));
     try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.nio.file.Files;
@@ -210,6 +211,81 @@ class DockerDriverTest {
         "docker privileged containers are not allowed on this client (client config plugin"
             + " \"docker\" allow_privileged = true)",
         e.getMessage());
+  }
+
+  @Test
+  void asksTheEngineForAPrivilegedContainerWhenTheClientAllowsIt() throws Exception {
+    DockerDriver allowing = new DockerDriver(new DriverOptions(false, true, null, Map.of()));
+    Map<String, Object> config = shell("sleep 30");
+    config.put("privileged", true);
+
+    TaskHandle handle;
+    try {
+      handle = allowing.start(task("web", config));
+    } catch (DriverException e) {
+      // An engine inside an unprivileged sandbox cannot grant every capability; it still got
+      // the request, which is what this client decides.
+      assertTrue(e.getMessage().startsWith("cannot start container web-" + allocId), e.getMessage());
+      assumeTrue(false, "this engine cannot run privileged containers: " + e.getMessage());
+      return;
+    }
+
+    InspectContainerResponse inspected =
+        DockerEngine.client().inspectContainerCmd(handle.state().get("container_id")).exec();
+    assertTrue(inspected.getHostConfig().getPrivileged());
+    allowing.stop(handle, Duration.ofSeconds(1), null);
+  }
+
+  @Test
+  void refusesHostVolumesUnlessTheClientEnablesThem() throws Exception {
+    Map<String, Object> config = shell("true");
+    config.put("volumes", List.of("/etc:/host-etc:ro"));
+
+    DriverException e = assertThrows(DriverException.class, () -> driver.start(task("web", config)));
+
+    assertEquals("docker volume \"/etc:/host-etc:ro\" mounts host path /etc, but host volumes"
+        + " are not enabled on this client (client config plugin \"docker\" { config { volumes {"
+        + " enabled = true } } })", e.getMessage());
+    assertFalse(e.recoverable());
+  }
+
+  @Test
+  void refusesRelativeVolumesThatLeaveTheAllocationDirectory() {
+    Map<String, Object> config = shell("true");
+    config.put("volumes", List.of("../../outside:/data"));
+
+    DriverException e = assertThrows(DriverException.class,
+        () -> driver.start(task("web", config)));
+
+    assertTrue(e.getMessage().startsWith("docker volume \"../../outside:/data\" mounts host path"
+        + " ../../outside, but host volumes are not enabled"), e.getMessage());
+  }
+
+  @Test
+  void mountsVolumesInsideTheAllocationDirectoryAndHostVolumesWhenEnabled() throws Exception {
+    Path taskDir = Files.createDirectories(dir.resolve("alloc-1").resolve("web"));
+    Files.createDirectories(dir.resolve("alloc-1").resolve("alloc"));
+    Files.writeString(dir.resolve("alloc-1/alloc/shared.txt"), "shared");
+    Path host = Files.createDirectories(dir.resolve("host"));
+    Files.writeString(host.resolve("h.txt"), "from-host");
+    DockerDriver enabled = new DockerDriver(new DriverOptions(false, false, null, Map.of(), true));
+    Map<String, Object> config = shell("true");
+    config.put("volumes", List.of("../alloc:/shared:ro", host + ":/host"));
+    TaskConfig base = task("web", config);
+    TaskConfig inTaskDir = new TaskConfig(base.id(), base.allocId(), base.jobId(),
+        base.groupName(), base.taskName(), config, Map.of(), null, null, null, taskDir,
+        base.logs());
+
+    assertThrows(DriverException.class, () -> driver.start(inTaskDir));
+    config.put("volumes", List.of("../alloc:/shared:ro"));
+    config.put("args", List.of("-c", "cat /shared/shared.txt"));
+    ExitResult inAlloc = driver.waitTask(driver.start(inTaskDir)).get(60, TimeUnit.SECONDS);
+    config.put("volumes", List.of("../alloc:/shared:ro", host + ":/host"));
+    config.put("args", List.of("-c", "cat /shared/shared.txt /host/h.txt"));
+    ExitResult both = enabled.waitTask(enabled.start(inTaskDir)).get(60, TimeUnit.SECONDS);
+
+    assertEquals(new ExitResult(0, 0, false, null), inAlloc);
+    assertEquals(new ExitResult(0, 0, false, null), both);
   }
 
   @Test

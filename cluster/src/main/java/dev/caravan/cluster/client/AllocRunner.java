@@ -9,11 +9,15 @@ import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskEvent;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.TaskState;
+import dev.caravan.cluster.structs.Template;
+import dev.caravan.cluster.client.template.TaskTemplates;
+import dev.caravan.cluster.client.template.TemplateException;
 import dev.caravan.drivers.DriverException;
 import dev.caravan.drivers.ExitResult;
 import dev.caravan.drivers.TaskConfig;
 import dev.caravan.drivers.TaskDriver;
 import dev.caravan.drivers.TaskHandle;
+import dev.caravan.drivers.TaskSignaller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,6 +49,17 @@ import org.slf4j.LoggerFactory;
 final class AllocRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AllocRunner.class);
 
+  /** How often a template's source file is checked for changes (its modification time). */
+  static final Duration TEMPLATE_POLL = Duration.ofSeconds(2);
+
+  /** One thread polls the template sources of every task of this JVM; the work is small. */
+  private static final ScheduledExecutorService TEMPLATE_POLLS =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "task-template-poll");
+        t.setDaemon(true);
+        return t;
+      });
+
   private final Allocation alloc;
   private final Map<String, TaskDriver> drivers;
   private final Path allocDir;
@@ -52,6 +71,10 @@ final class AllocRunner {
   private final TaskHandleStore store;
   private final AllocHealthWatcher health;
   private final Map<String, TaskHandleStore.Persisted> restored;
+  /** Tasks a re-rendered template (change_mode restart) stopped, to be started again. */
+  private final Set<String> restartRequested = ConcurrentHashMap.newKeySet();
+  /** Counted down by stop() and detach(): ends a restart delay at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile boolean detached;
 
@@ -116,6 +139,7 @@ final class AllocRunner {
   void detach() {
     detached = true;
     stopping = true;
+    stopped.countDown();
     for (Thread t : threads) {
       t.interrupt();
     }
@@ -129,9 +153,13 @@ final class AllocRunner {
     }
   }
 
-  /** Stops every task (kill signal, then kill after the task's kill timeout) and waits. */
+  /**
+   * Stops every task (kill signal, then kill after the task's kill timeout) and waits until
+   * each task's thread has released what its task left (a container is removed).
+   */
   void stop() {
     stopping = true;
+    stopped.countDown();
     health.stop();
     TaskGroup group = alloc.job().group(alloc.taskGroup());
     for (Map.Entry<String, TaskHandle> e : handles.entrySet()) {
@@ -144,16 +172,21 @@ final class AllocRunner {
         LOG.warn("stopping task {} of allocation {}: {}", e.getKey(), alloc.id(), ex.getMessage());
       }
     }
-    for (Thread t : threads) {
-      t.interrupt();
-    }
-    for (Thread t : threads) {
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        return;
+    // The tasks have exited: their threads now release them (remove containers), which an
+    // interrupt would cut short. Only a thread still busy after a while (a slow start) is
+    // interrupted.
+    try {
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(10));
       }
+      for (Thread t : threads) {
+        if (t.isAlive()) {
+          t.interrupt();
+          t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -178,7 +211,19 @@ final class AllocRunner {
     TaskState known = states.get(task.name());
     int restarts = known == null ? 0 : (int) known.restarts();
     long windowStart = clock.millis();
+    TaskTemplates templates = new TaskTemplates(task.templates(), allocDir,
+        allocDir.resolve(task.name()));
+    Map<String, String> env = Map.of();
     TaskHandle reattached = reattach(task, driver);
+    if (reattached != null && !templates.isEmpty()) {
+      // What an earlier client rendered is on disk: render again to know it, and poll on.
+      try {
+        env = taskConfig(task).env();
+        templates.renderAll(env);
+      } catch (DriverException | TemplateException e) {
+        appendEvent(task.name(), event("Task hook failed", e.getMessage(), 0));
+      }
+    }
     if (reattached != null && stopping && !detached) {
       // stop() ran before the handle was known here: stop the re-attached task now.
       try {
@@ -199,17 +244,35 @@ final class AllocRunner {
           reattached = null;
           handles.put(task.name(), handle);
         } else {
-          handle = driver.start(taskConfig(task));
+          TaskConfig config = taskConfig(task);
+          env = config.env();
+          try {
+            templates.renderAll(env);
+          } catch (TemplateException e) {
+            finish(task.name(), true, event("Task hook failed", e.getMessage(), 0));
+            return;
+          }
+          handle = driver.start(config);
           handles.put(task.name(), handle);
           if (stopping) {
             // stop() ran while the task was starting, before its handle was known.
             driver.stop(handle, task.killTimeout(), task.killSignal());
           }
-          persist(task, handle);
           update(task.name(), TaskState.RUNNING, false, restarts,
               event("Started", "Task started by client", 0));
+          // After the report, which only queues it: a crash in between loses at most this
+          // handle, as a crash during the start would.
+          persist(task, handle);
         }
-        exit = driver.waitTask(handle).get();
+        ScheduledFuture<?> poll = templates.hasSources()
+            ? watchTemplates(task, driver, templates, env, handle) : null;
+        try {
+          exit = driver.waitTask(handle).get();
+        } finally {
+          if (poll != null) {
+            poll.cancel(false);
+          }
+        }
       } catch (DriverException e) {
         exit = new ExitResult(-1, 0, false, e.getMessage());
         appendEvent(task.name(), event("Driver Failure", e.getMessage(), 0));
@@ -218,9 +281,10 @@ final class AllocRunner {
           return;
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
         if (!detached) {
+          // Released with the interrupt cleared: a Docker call would fail on it at once.
           release(task.name(), driver, handle);
+          Thread.currentThread().interrupt();
           if (stopping) {
             finish(task.name(), false, event("Killed", "Task successfully killed", 0));
           }
@@ -239,6 +303,12 @@ final class AllocRunner {
       }
       appendEvent(task.name(), event("Terminated", "Exit Code: " + exit.exitCode()
           + (exit.error() == null ? "" : ", " + exit.error()), exit.exitCode()));
+      if (restartRequested.remove(task.name())) {
+        // Restarted for a template: not a failure, so not counted against the restart policy.
+        update(task.name(), TaskState.PENDING, false, restarts,
+            event("Restarting", "Task restarting: template re-rendered", 0));
+        continue;
+      }
       if (exit.successful() && batch) {
         finish(task.name(), false, event("Completed", "Task completed", 0));
         return;
@@ -256,10 +326,84 @@ final class AllocRunner {
       update(task.name(), TaskState.PENDING, false, restarts,
           event("Restarting", "Task restarting in " + policy.delay(), 0));
       try {
-        Thread.sleep(policy.delay().toMillis());
+        if (stopped.await(policy.delay().toMillis(), TimeUnit.MILLISECONDS) && !detached) {
+          finish(task.name(), false, event("Killed", "Task successfully killed", 0));
+          return;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+  }
+
+  /**
+   * Polls the task's template sources while it runs; a changed output applies the template's
+   * {@code change_mode}: restart the task, send it {@code change_signal}, or nothing (noop).
+   */
+  private ScheduledFuture<?> watchTemplates(Task task, TaskDriver driver, TaskTemplates templates,
+      Map<String, String> env, TaskHandle handle) {
+    String[] lastError = {null};
+    long every = TEMPLATE_POLL.toMillis();
+    return TEMPLATE_POLLS.scheduleWithFixedDelay(() -> {
+      if (stopping || restartRequested.contains(task.name())) {
+        return;
+      }
+      List<Template> changed;
+      try {
+        changed = templates.rerender(env);
+        lastError[0] = null;
+      } catch (TemplateException e) {
+        if (!e.getMessage().equals(lastError[0])) {
+          lastError[0] = e.getMessage();
+          appendEvent(task.name(), event("Task hook failed", e.getMessage(), 0));
+        }
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("polling the templates of task {} of allocation {}", task.name(), alloc.id(), e);
+        return;
+      }
+      applyChangeModes(task, driver, handle, changed);
+    }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void applyChangeModes(Task task, TaskDriver driver, TaskHandle handle,
+      List<Template> changed) {
+    if (changed.stream().anyMatch(t -> "restart".equals(t.changeMode()))) {
+      restartRequested.add(task.name());
+      appendEvent(task.name(), event("Restart Signaled",
+          "Template with change_mode restart re-rendered", 0));
+      Thread stopper = new Thread(() -> {
+        try {
+          driver.stop(handle, task.killTimeout() == null ? Duration.ofSeconds(5)
+              : task.killTimeout(), task.killSignal());
+        } catch (DriverException e) {
+          restartRequested.remove(task.name());
+          appendEvent(task.name(), event("Driver Failure",
+              "restarting the task for a re-rendered template: " + e.getMessage(), 0));
+        }
+      }, "template-restart-" + alloc.name() + "-" + task.name());
+      stopper.setDaemon(true);
+      stopper.start();
+      return;
+    }
+    for (Template t : changed) {
+      if (!"signal".equals(t.changeMode())) {
+        continue;
+      }
+      String name = TaskTemplates.nameOf(t);
+      if (!(driver instanceof TaskSignaller signaller)) {
+        appendEvent(task.name(), event("Signaling", "Template " + name + " re-rendered but driver "
+            + driver.name() + " cannot send signals: " + t.changeSignal() + " not sent", 0));
+        continue;
+      }
+      try {
+        signaller.signal(handle, t.changeSignal());
+        appendEvent(task.name(), event("Signaling", "Template " + name + " re-rendered: sent "
+            + t.changeSignal(), 0));
+      } catch (DriverException e) {
+        appendEvent(task.name(), event("Signaling", "Template " + name + " re-rendered but "
+            + t.changeSignal() + " could not be sent: " + e.getMessage(), 0));
       }
     }
   }

@@ -345,8 +345,17 @@ public final class ClientAgent implements AutoCloseable {
       watcher.interrupt();
     }
     reporter.shutdownNow();
-    for (AllocRunner r : runners.values()) {
-      r.stop();
+    // Allocations stop side by side: each may wait out its tasks' kill timeouts.
+    List<Thread> stoppers = runners.values().stream()
+        .map(r -> daemon(r::stop, "stop-" + r.alloc().name())).toList();
+    stoppers.forEach(Thread::start);
+    for (Thread t : stoppers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

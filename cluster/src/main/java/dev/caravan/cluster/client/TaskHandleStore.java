@@ -2,6 +2,7 @@ package dev.caravan.cluster.client;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.caravan.drivers.TaskHandle;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
 final class TaskHandleStore {
   private static final Logger LOG = LoggerFactory.getLogger(TaskHandleStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Built once, with its serializer resolved up front: resolving it on the first save would
+   * hold up the first burst of task starts.
+   */
+  private static final ObjectWriter WRITER = JSON.writerFor(Persisted.class);
   private static final String SUFFIX = ".json";
 
   private final Path dir;
@@ -49,7 +55,7 @@ final class TaskHandleStore {
     Path target = allocDir.resolve(task + SUFFIX);
     Path tmp = Files.createTempFile(allocDir, task, ".tmp");
     try {
-      Files.write(tmp, JSON.writeValueAsBytes(persisted));
+      Files.write(tmp, WRITER.writeValueAsBytes(persisted));
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

@@ -91,6 +91,37 @@ class ClientTaskFailureTest {
   }
 
   @Test
+  void privilegedContainersAndHostVolumesAreRefusedWithAnEventUnlessTheClientAllowsThem()
+      throws Exception {
+    ClientHarness.assumeDocker();
+    try (ClientHarness cluster = new ClientHarness(dir)) {
+      ClientAgent client = cluster.client(Duration.ofSeconds(30));
+      try {
+        Allocation privileged = cluster.run(ClientHarness.job("privileged", "docker",
+            Map.of("image", ClientHarness.IMAGE, "command", "true", "privileged", true), null));
+        Allocation volumes = cluster.run(ClientHarness.job("volumes", "docker",
+            Map.of("image", ClientHarness.IMAGE, "command", "true",
+                "volumes", List.of("/etc:/host-etc")), null));
+
+        TaskState p = cluster.awaitTask(privileged.id(), s -> s.state().equals(TaskState.DEAD));
+        TaskState v = cluster.awaitTask(volumes.id(), s -> s.state().equals(TaskState.DEAD));
+
+        assertTrue(p.failed() && v.failed());
+        assertTrue(ClientHarness.hasEvent(p, "Driver Failure", "docker privileged containers are"
+            + " not allowed on this client (client config plugin \"docker\" allow_privileged ="
+            + " true)"), p.events().toString());
+        assertTrue(ClientHarness.hasEvent(v, "Driver Failure", "docker volume \"/etc:/host-etc\""
+            + " mounts host path /etc, but host volumes are not enabled on this client (client"
+            + " config plugin \"docker\" { config { volumes { enabled = true } } })"),
+            v.events().toString());
+        assertTrue(ClientHarness.hasEvent(v, "Not Restarting", "Error was unrecoverable"));
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  @Test
   void aContainerKilledFromOutsideIsRestartedUnderTheRestartPolicy() throws Exception {
     ClientHarness.assumeDocker();
     try (ClientHarness cluster = new ClientHarness(dir)) {
