@@ -1,6 +1,7 @@
 package dev.caravan.cluster.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
@@ -10,7 +11,10 @@ import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.PeriodicLaunch;
 import dev.caravan.cluster.structs.SourceSyncRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -241,6 +245,13 @@ public final class StateImage implements ClusterState {
 
   /** The whole image as JSON, for Raft snapshots. */
   public byte[] toJson() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    writeJson(out);
+    return out.toByteArray();
+  }
+
+  /** Streams the whole image as JSON (what {@link #toJson} returns); leaves {@code out} open. */
+  public void writeJson(OutputStream out) throws IOException {
     List<Job> allVersions = new ArrayList<>();
     jobs.values().forEach(allVersions::addAll);
     // an allocation whose job version is kept is written without it and re-linked on restore:
@@ -255,10 +266,13 @@ public final class StateImage implements ClusterState {
         slimAllocs.add(a);
       }
     }
-    return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
-        slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-        List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
-        periodic.tokenList(), jobVersions, allSyncs(), List.copyOf(gitSources.values())));
+    try (JsonGenerator g = CommandCodec.mapper().getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      CommandCodec.mapper().writeValue(g, new Snapshot(index, allVersions,
+          slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
+          List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
+          periodic.tokenList(), jobVersions, allSyncs(), List.copyOf(gitSources.values())));
+    }
   }
 
   private List<SourceSyncRecord> allSyncs() {
@@ -281,7 +295,19 @@ public final class StateImage implements ClusterState {
    * so that they share it again.
    */
   public static StateImage fromJson(byte[] json) throws IOException {
-    Snapshot s = CommandCodec.mapper().readValue(json, Snapshot.class);
+    return restore(CommandCodec.mapper().readValue(json, Snapshot.class));
+  }
+
+  /** {@link #fromJson(byte[])} from a stream (a snapshot file); leaves {@code in} open. */
+  public static StateImage fromJson(InputStream in) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser p =
+        CommandCodec.mapper().getFactory().createParser(in)) {
+      p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      return restore(CommandCodec.mapper().readValue(p, Snapshot.class));
+    }
+  }
+
+  private static StateImage restore(Snapshot s) {
     TreeMap<String, List<Job>> jobs = new TreeMap<>();
     Map<String, Job> byVersion = new HashMap<>();
     for (Job j : s.jobs()) {
