@@ -41,20 +41,22 @@ public final class RaftClusterBench {
         servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
             peers.get(i), peers, Clock.systemUTC()), Duration.ofHours(1)));
       }
-      ClusterServer leader = awaitLeader(servers);
+      ClusterServer first = awaitLeader(servers);
       // warm-up: JIT and gRPC channels
       run(servers, pool, 500, clients, "warm");
 
       long[] latencies = new long[total];
       long cpuBefore = processCpuNanos();
-      long indexBefore = leader.state().index();
+      long indexBefore = first.state().index();
       long start = System.nanoTime();
       int failed = run(servers, pool, total, clients, "job", latencies);
       long millis = (System.nanoTime() - start) / 1_000_000;
       long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
-      long raftEntries = leader.state().index() - indexBefore;
+      long raftEntries = first.state().index() - indexBefore;
       Arrays.sort(latencies);
 
+      // the leader now: an early election may have moved it since the start
+      ClusterServer leader = awaitLeader(servers);
       ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
       AtomicLong firstAckAfterKill = new AtomicLong();
       AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);

@@ -96,6 +96,11 @@ final class GroupCommit<T> {
     }
   }
 
+  /** Items waiting for a proposer. */
+  int queued() {
+    return queue.size();
+  }
+
   /** Stops the proposers; queued callers fail with 503. */
   void close() {
     closed = true;

@@ -11,7 +11,6 @@ import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.PeriodicLaunch;
 import dev.caravan.cluster.structs.SourceSyncRecord;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -245,13 +244,18 @@ public final class StateImage implements ClusterState {
 
   /** The whole image as JSON, for Raft snapshots. */
   public byte[] toJson() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-    writeJson(out);
-    return out.toByteArray();
+    return CommandCodec.mapper().writeValueAsBytes(snapshot());
   }
 
   /** Streams the whole image as JSON (what {@link #toJson} returns); leaves {@code out} open. */
   public void writeJson(OutputStream out) throws IOException {
+    try (JsonGenerator g = CommandCodec.mapper().getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      CommandCodec.mapper().writeValue(g, snapshot());
+    }
+  }
+
+  private Snapshot snapshot() {
     List<Job> allVersions = new ArrayList<>();
     jobs.values().forEach(allVersions::addAll);
     // an allocation whose job version is kept is written without it and re-linked on restore:
@@ -266,13 +270,10 @@ public final class StateImage implements ClusterState {
         slimAllocs.add(a);
       }
     }
-    try (JsonGenerator g = CommandCodec.mapper().getFactory().createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      CommandCodec.mapper().writeValue(g, new Snapshot(index, allVersions,
-          slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-          List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
-          periodic.tokenList(), jobVersions, allSyncs(), List.copyOf(gitSources.values())));
-    }
+    return new Snapshot(index, allVersions, slimAllocs, List.copyOf(nodes.values()),
+        List.copyOf(evals.values()), List.copyOf(deployments.values()),
+        List.copyOf(periodic.launches.values()), periodic.tokenList(), jobVersions, allSyncs(),
+        List.copyOf(gitSources.values()));
   }
 
   private List<SourceSyncRecord> allSyncs() {
