@@ -56,8 +56,8 @@ public final class CaravanStateMachine extends BaseStateMachine {
   private final AtomicBoolean snapshotWriting = new AtomicBoolean();
   /** The latest snapshot the background writer finished. */
   private volatile long writtenSnapshot = -1;
-  /** The latest snapshot index reported to Ratis (only touched on its applier thread). */
-  private long reportedSnapshot = -1;
+  /** The latest snapshot index reported to Ratis, or loaded (never report an older one). */
+  private volatile long reportedSnapshot = -1;
   private volatile boolean inlineSnapshot;
   private volatile BiConsumer<RaftGroupMemberId, RaftPeerId> leaderListener = (g, p) -> { };
   /** Called after every apply with the command and the new image (on the applier thread). */
@@ -133,6 +133,9 @@ public final class CaravanStateMachine extends BaseStateMachine {
       setLastAppliedTermIndex(last);
       monitor.notifyAll();
     }
+    // a snapshot installed from the leader: a background write of an older image finishing
+    // later must not be reported after it
+    reportedSnapshot = Math.max(reportedSnapshot, last.getIndex());
   }
 
   @Override

@@ -1088,10 +1088,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
             && ((Command.AllocClientUpdate) command).updates().stream()
                 .anyMatch(Allocation::isClientTerminal));
     if (unblock) {
-      for (Evaluation e : image.evals()) {
-        if (Evaluation.STATUS_BLOCKED.equals(e.status())) {
-          broker.enqueue(e);
-        }
+      for (Evaluation e : image.evalsWithStatus(Evaluation.STATUS_BLOCKED)) {
+        broker.enqueue(e);
       }
     }
   }

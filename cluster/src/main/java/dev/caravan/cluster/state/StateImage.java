@@ -60,9 +60,9 @@ public final class StateImage implements ClusterState {
    * {@code ""}; objects without a job id (or node id) are not indexed.
    */
   record Indexes(RefIndex allocsByNode, RefIndex allocsByJob, RefIndex evalsByJob,
-      RefIndex deploymentsByJob, RefIndex childJobs) {
+      RefIndex evalsByStatus, RefIndex deploymentsByJob, RefIndex childJobs) {
     static final Indexes EMPTY = new Indexes(RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY,
-        RefIndex.EMPTY, RefIndex.EMPTY);
+        RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY);
   }
 
   StateImage(long index, TreePMap<String, List<Job>> jobs, TreePMap<String, Allocation> allocs,
@@ -178,6 +178,18 @@ public final class StateImage implements ClusterState {
       if (ns.equals(e.namespace())) {
         out.add(e);
       }
+    }
+    return out;
+  }
+
+  /**
+   * The evaluations with a status, sorted by id (as {@link #evals} is): the leader re-queues
+   * the blocked ones whenever capacity may have appeared, without scanning every evaluation.
+   */
+  public List<Evaluation> evalsWithStatus(String status) {
+    List<Evaluation> out = new ArrayList<>();
+    for (String id : indexes.evalsByStatus().ids(status, "")) {
+      out.add(evals.get(id));
     }
     return out;
   }
@@ -358,14 +370,19 @@ public final class StateImage implements ClusterState {
       addRef(allocsByJob, jobRef(a));
     }
     TreeSet<RefIndex.Ref> evalsByJob = new TreeSet<>();
-    evals.values().forEach(e -> addRef(evalsByJob, jobRef(e)));
+    TreeSet<RefIndex.Ref> evalsByStatus = new TreeSet<>();
+    for (Evaluation e : evals.values()) {
+      addRef(evalsByJob, jobRef(e));
+      addRef(evalsByStatus, statusRef(e));
+    }
     TreeSet<RefIndex.Ref> deploymentsByJob = new TreeSet<>();
     deployments.values().forEach(d -> addRef(deploymentsByJob, jobRef(d)));
     TreeSet<RefIndex.Ref> children = new TreeSet<>();
     jobs.values().forEach(v -> addRef(children, parentRef(v.get(0))));
     return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic, sourceSyncs,
         gitSources, new Indexes(RefIndex.of(byNode), RefIndex.of(allocsByJob),
-            RefIndex.of(evalsByJob), RefIndex.of(deploymentsByJob), RefIndex.of(children)));
+            RefIndex.of(evalsByJob), RefIndex.of(evalsByStatus), RefIndex.of(deploymentsByJob),
+            RefIndex.of(children)));
   }
 
   private static void addRef(TreeSet<RefIndex.Ref> refs, RefIndex.Ref ref) {
@@ -388,6 +405,10 @@ public final class StateImage implements ClusterState {
   static RefIndex.Ref jobRef(Evaluation e) {
     return e == null || e.jobId() == null ? null
         : new RefIndex.Ref(ns(e.namespace()), e.jobId(), e.id());
+  }
+
+  static RefIndex.Ref statusRef(Evaluation e) {
+    return e == null || e.status() == null ? null : new RefIndex.Ref(e.status(), "", e.id());
   }
 
   static RefIndex.Ref jobRef(Deployment d) {

@@ -317,6 +317,7 @@ public final class StateMachineCore {
     RefIndex allocsByNode;
     RefIndex allocsByJob;
     RefIndex evalsByJob;
+    RefIndex evalsByStatus;
     RefIndex deploymentsByJob;
     RefIndex childJobs;
 
@@ -333,6 +334,7 @@ public final class StateMachineCore {
       this.allocsByNode = base.indexes.allocsByNode();
       this.allocsByJob = base.indexes.allocsByJob();
       this.evalsByJob = base.indexes.evalsByJob();
+      this.evalsByStatus = base.indexes.evalsByStatus();
       this.deploymentsByJob = base.indexes.deploymentsByJob();
       this.childJobs = base.indexes.childJobs();
     }
@@ -401,6 +403,8 @@ public final class StateMachineCore {
           .modifyIndex(index).modifyTime(time).build();
       evals = evals.plus(next.id(), next);
       evalsByJob = evalsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(next));
+      evalsByStatus = evalsByStatus.replace(StateImage.statusRef(have),
+          StateImage.statusRef(next));
     }
 
     /** Job status: dead when stopped (or batch done) with nothing running, else running/pending. */
@@ -446,7 +450,7 @@ public final class StateMachineCore {
     StateImage done() {
       return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic,
           sourceSyncs, gitSources, new StateImage.Indexes(allocsByNode, allocsByJob, evalsByJob,
-              deploymentsByJob, childJobs));
+              evalsByStatus, deploymentsByJob, childJobs));
     }
   }
 }

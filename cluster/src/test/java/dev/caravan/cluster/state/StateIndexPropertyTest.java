@@ -62,6 +62,11 @@ class StateIndexPropertyTest {
     for (String node : NODES) {
       assertEquals(scanAllocsByNode(s, node), s.allocsByNode(node), "allocs on " + node);
     }
+    for (String status : List.of(Evaluation.STATUS_PENDING, Evaluation.STATUS_BLOCKED,
+        Evaluation.STATUS_COMPLETE)) {
+      assertEquals(s.evals().stream().filter(e -> status.equals(e.status())).toList(),
+          s.evalsWithStatus(status), "evals " + status);
+    }
   }
 
   private static List<Allocation> scanAllocsByJob(ClusterState s, String ns, String jobId) {
@@ -164,7 +169,8 @@ class StateIndexPropertyTest {
 
   private static Evaluation eval(SplittableRandom r, String ns, String jobId) {
     return Evaluation.builder().id("e" + r.nextInt(12)).namespace(ns).jobId(jobId)
-        .type("service").status(Evaluation.STATUS_PENDING).build();
+        .type("service").status(pick(r, List.of(Evaluation.STATUS_PENDING,
+            Evaluation.STATUS_BLOCKED, Evaluation.STATUS_COMPLETE))).build();
   }
 
   private static List<Allocation> placements(SplittableRandom r, StateImage s) {
