@@ -1,7 +1,12 @@
 package dev.caravan.cluster.state;
 
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.SortedSet;
 import org.pcollections.TreePSet;
 
@@ -33,9 +38,75 @@ final class RefIndex {
     }
   }
 
-  /** Builds an index at once (restore from a snapshot). */
-  static RefIndex of(SortedSet<Ref> refs) {
-    return new RefIndex(TreePSet.fromSortedSet(refs));
+  /**
+   * Builds an index at once (restore from a snapshot): sorted in place, then the tree is built
+   * in one linear pass, with no intermediate sorted set of 100,000s of entries.
+   */
+  static RefIndex of(List<Ref> refs) {
+    refs.sort(null);
+    return new RefIndex(TreePSet.fromSortedSet(new SortedList<>(refs)));
+  }
+
+  /** A sorted list of distinct elements seen as a {@link SortedSet} (natural order). */
+  private static final class SortedList<E extends Comparable<? super E>> extends AbstractSet<E>
+      implements SortedSet<E> {
+    private final List<E> list;
+
+    SortedList(List<E> sortedDistinct) {
+      this.list = sortedDistinct;
+    }
+
+    @Override
+    public Iterator<E> iterator() {
+      return Collections.unmodifiableList(list).iterator();
+    }
+
+    @Override
+    public int size() {
+      return list.size();
+    }
+
+    @Override
+    public Comparator<? super E> comparator() {
+      return null;
+    }
+
+    @Override
+    public SortedSet<E> subSet(E from, E to) {
+      return new SortedList<>(list.subList(position(from), position(to)));
+    }
+
+    @Override
+    public SortedSet<E> headSet(E to) {
+      return new SortedList<>(list.subList(0, position(to)));
+    }
+
+    @Override
+    public SortedSet<E> tailSet(E from) {
+      return new SortedList<>(list.subList(position(from), list.size()));
+    }
+
+    @Override
+    public E first() {
+      if (list.isEmpty()) {
+        throw new NoSuchElementException();
+      }
+      return list.get(0);
+    }
+
+    @Override
+    public E last() {
+      if (list.isEmpty()) {
+        throw new NoSuchElementException();
+      }
+      return list.get(list.size() - 1);
+    }
+
+    /** The index of the first element not less than {@code e}. */
+    private int position(E e) {
+      int i = Collections.binarySearch(list, e);
+      return i >= 0 ? i : -i - 1;
+    }
   }
 
   /**

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.pcollections.TreePMap;
 
 /**
@@ -363,21 +362,21 @@ public final class StateImage implements ClusterState {
 
   /** This image with its secondary indexes built from scratch (restore, and tests). */
   StateImage reindexed() {
-    TreeSet<RefIndex.Ref> byNode = new TreeSet<>();
-    TreeSet<RefIndex.Ref> allocsByJob = new TreeSet<>();
+    List<RefIndex.Ref> byNode = new ArrayList<>(allocs.size());
+    List<RefIndex.Ref> allocsByJob = new ArrayList<>(allocs.size());
     for (Allocation a : allocs.values()) {
       addRef(byNode, nodeRef(a));
       addRef(allocsByJob, jobRef(a));
     }
-    TreeSet<RefIndex.Ref> evalsByJob = new TreeSet<>();
-    TreeSet<RefIndex.Ref> evalsByStatus = new TreeSet<>();
+    List<RefIndex.Ref> evalsByJob = new ArrayList<>(evals.size());
+    List<RefIndex.Ref> evalsByStatus = new ArrayList<>(evals.size());
     for (Evaluation e : evals.values()) {
       addRef(evalsByJob, jobRef(e));
       addRef(evalsByStatus, statusRef(e));
     }
-    TreeSet<RefIndex.Ref> deploymentsByJob = new TreeSet<>();
+    List<RefIndex.Ref> deploymentsByJob = new ArrayList<>();
     deployments.values().forEach(d -> addRef(deploymentsByJob, jobRef(d)));
-    TreeSet<RefIndex.Ref> children = new TreeSet<>();
+    List<RefIndex.Ref> children = new ArrayList<>();
     jobs.values().forEach(v -> addRef(children, parentRef(v.get(0))));
     return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic, sourceSyncs,
         gitSources, new Indexes(RefIndex.of(byNode), RefIndex.of(allocsByJob),
@@ -385,7 +384,7 @@ public final class StateImage implements ClusterState {
             RefIndex.of(children)));
   }
 
-  private static void addRef(TreeSet<RefIndex.Ref> refs, RefIndex.Ref ref) {
+  private static void addRef(List<RefIndex.Ref> refs, RefIndex.Ref ref) {
     if (ref != null) {
       refs.add(ref);
     }
