@@ -41,16 +41,22 @@ public final class RaftClusterBench {
         servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
             peers.get(i), peers, Clock.systemUTC()), Duration.ofHours(1)));
       }
-      ClusterServer leader = awaitLeader(servers);
+      ClusterServer first = awaitLeader(servers);
       // warm-up: JIT and gRPC channels
       run(servers, pool, 500, clients, "warm");
 
       long[] latencies = new long[total];
+      long cpuBefore = processCpuNanos();
+      long indexBefore = first.state().index();
       long start = System.nanoTime();
       int failed = run(servers, pool, total, clients, "job", latencies);
       long millis = (System.nanoTime() - start) / 1_000_000;
+      long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
+      long raftEntries = first.state().index() - indexBefore;
       Arrays.sort(latencies);
 
+      // the leader now: an early election may have moved it since the start
+      ClusterServer leader = awaitLeader(servers);
       ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
       AtomicLong firstAckAfterKill = new AtomicLong();
       AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
@@ -78,10 +84,13 @@ public final class RaftClusterBench {
       long failoverMillis = (firstAckAfterKill.get() - killedAt.get()) / 1_000_000;
       System.out.printf("{\"benchmark\":\"raft-3-servers\",\"registrations\":%d,\"clients\":%d,"
           + "\"failed\":%d,\"elapsed_ms\":%d,\"registrations_per_s\":%.0f,\"p50_ms\":%.2f,"
-          + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d}%n",
+          + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d,"
+          + "\"raft_entries\":%d,\"cpu_ms_per_registration\":%.2f,\"load_average\":%.1f}%n",
           total, clients, failed, millis, total * 1000.0 / millis,
           latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
-          latencies[total - 1] / 1e6, failoverMillis);
+          latencies[total - 1] / 1e6, failoverMillis, raftEntries, cpuMillis / (double) total,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+              .getSystemLoadAverage());
     } finally {
       pool.shutdownNow();
       for (ClusterServer s : servers) {
@@ -120,6 +129,13 @@ public final class RaftClusterBench {
       f.get();
     }
     return failed.get();
+  }
+
+  /** CPU time of the whole process (all three servers and the clients), for a figure less
+   *  sensitive to a loaded machine than wall-clock throughput. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static ClusterServer awaitLeader(List<ClusterServer> servers) throws InterruptedException {

@@ -4,10 +4,20 @@ import dev.caravan.cluster.state.Command;
 import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.state.StateMachineCore;
+import java.io.BufferedOutputStream;
 import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -38,6 +48,17 @@ public final class CaravanStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Object monitor = new Object();
   private volatile StateImage image = StateImage.EMPTY;
+  private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "caravan-snapshot-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean snapshotWriting = new AtomicBoolean();
+  /** The latest snapshot the background writer finished. */
+  private volatile long writtenSnapshot = -1;
+  /** The latest snapshot index reported to Ratis, or loaded (never report an older one). */
+  private volatile long reportedSnapshot = -1;
+  private volatile boolean inlineSnapshot;
   private volatile BiConsumer<RaftGroupMemberId, RaftPeerId> leaderListener = (g, p) -> { };
   /** Called after every apply with the command and the new image (on the applier thread). */
   private volatile BiConsumer<Command, StateImage> applyListener = (c, s) -> { };
@@ -118,13 +139,20 @@ public final class CaravanStateMachine extends BaseStateMachine {
     if (!file.exists()) {
       return;
     }
-    StateImage restored = StateImage.fromJson(Files.readAllBytes(file.toPath()));
+    StateImage restored;
+    try (java.io.InputStream in = new java.io.BufferedInputStream(
+        Files.newInputStream(file.toPath()), 1 << 16)) {
+      restored = StateImage.fromJson(in);
+    }
     TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
     synchronized (monitor) {
       image = restored;
       setLastAppliedTermIndex(last);
       monitor.notifyAll();
     }
+    // a snapshot installed from the leader: a background write of an older image finishing
+    // later must not be reported after it
+    reportedSnapshot = Math.max(reportedSnapshot, last.getIndex());
   }
 
   @Override
@@ -132,6 +160,19 @@ public final class CaravanStateMachine extends BaseStateMachine {
     return storage;
   }
 
+  /** The next snapshot is written before {@link #takeSnapshot} returns (an operator asked). */
+  public void writeNextSnapshotInline() {
+    inlineSnapshot = true;
+  }
+
+  /**
+   * Called by Ratis on its applier thread when enough entries were applied since the last
+   * snapshot (or when asked). The image is immutable, so it is written on a background thread
+   * while applies go on: a large state no longer stalls every write for as long as it takes to
+   * serialize it. Until the background write is done this returns -1 (nothing new), and then
+   * the index it wrote, after which Ratis may purge the log up to it. An operator's request is
+   * written inline, so that its reply names a snapshot that is on disk.
+   */
   @Override
   public long takeSnapshot() throws IOException {
     StateImage snap;
@@ -143,14 +184,83 @@ public final class CaravanStateMachine extends BaseStateMachine {
     if (last == null) {
       return -1;
     }
+    if (inlineSnapshot) {
+      inlineSnapshot = false;
+      awaitSnapshotWriter();
+      writeSnapshot(snap, last);
+      reportedSnapshot = last.getIndex();
+      return reportedSnapshot;
+    }
+    long written = writtenSnapshot;
+    if (written > reportedSnapshot) {
+      reportedSnapshot = written;
+      return written;
+    }
+    if (snapshotWriting.compareAndSet(false, true)) {
+      try {
+        snapshotWriter.execute(() -> {
+          try {
+            writeSnapshot(snap, last);
+            writtenSnapshot = last.getIndex();
+          } catch (IOException | RuntimeException e) {
+            LOG.error("snapshot at index {} failed", last.getIndex(), e);
+          } finally {
+            snapshotWriting.set(false);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        snapshotWriting.set(false); // closing
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Writes one snapshot file (streamed, its MD5 computed on the way, synced to disk before it
+   * is renamed into place: the log before it may be purged once it is reported).
+   */
+  private void writeSnapshot(StateImage snap, TermIndex last) throws IOException {
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     File tmp = new File(file.getPath() + ".tmp");
-    Files.write(tmp.toPath(), snap.toJson());
-    Files.move(tmp.toPath(), file.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    MessageDigest digest = MD5FileUtil.newMD5();
+    try (FileOutputStream fos = new FileOutputStream(tmp)) {
+      OutputStream out = new DigestOutputStream(new BufferedOutputStream(fos, 1 << 16), digest);
+      snap.writeJson(out);
+      out.flush();
+      fos.getChannel().force(true);
+    }
+    Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    MD5Hash md5 = MD5Hash.newInstance(digest.digest());
+    MD5FileUtil.saveMD5File(file, md5);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    return last.getIndex();
+  }
+
+  private void awaitSnapshotWriter() throws IOException {
+    try {
+      snapshotWriter.submit(() -> { }).get();
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: nothing is being written any more
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while a snapshot was being written", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** Lets a snapshot being written finish (the one Ratis takes when a server stops). */
+  @Override
+  public void close() throws IOException {
+    snapshotWriter.shutdown();
+    try {
+      if (!snapshotWriter.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("a snapshot was still being written after 60 s; left unfinished");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    super.close();
   }
 
   @Override

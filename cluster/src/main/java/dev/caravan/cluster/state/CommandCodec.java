@@ -1,9 +1,12 @@
 package dev.caravan.cluster.state;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.cluster.structs.NomadJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /** Commands on the wire: {@code {"Type": <code>, "Command": {...}}}; never ordinals. */
@@ -12,22 +15,55 @@ public final class CommandCodec {
 
   private CommandCodec() {}
 
+  /**
+   * Encodes a command. Streamed straight to bytes: building a JSON tree first cost about as
+   * much again as the writing, once per proposal.
+   */
   public static byte[] encode(Command command) {
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("Type", command.typeCode());
-    root.set("Command", MAPPER.valueToTree(command));
-    try {
-      return MAPPER.writeValueAsBytes(root);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("Type", command.typeCode());
+      g.writeFieldName("Command");
+      MAPPER.writeValue(g, command);
+      g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + command.getClass().getSimpleName(), e);
     }
+    return out.toByteArray();
   }
 
-  /** Decodes a command; throws {@link IOException} on unknown type codes or bad JSON. */
+  /**
+   * Decodes a command; throws {@link IOException} on unknown type codes or bad JSON. Entries
+   * are read as a stream when {@code Type} comes first (as {@link #encode} writes them), which
+   * spares a JSON tree per entry on every server; other orders go through a tree.
+   */
   public static Command decode(byte[] bytes) throws IOException {
+    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a command is a JSON object");
+      }
+      if (p.nextToken() == JsonToken.FIELD_NAME && "Type".equals(p.currentName())
+          && p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+        int code = p.getIntValue();
+        Class<? extends Command> type = type(code);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          if ("Command".equals(field)) {
+            return MAPPER.readValue(p, type);
+          }
+          p.skipChildren();
+        }
+        throw new IOException("command of type " + code + " has no Command field");
+      }
+    }
     JsonNode root = MAPPER.readTree(bytes);
-    int code = root.path("Type").asInt(-1);
-    Class<? extends Command> type = switch (code) {
+    return MAPPER.treeToValue(root.get("Command"), type(root.path("Type").asInt(-1)));
+  }
+
+  private static Class<? extends Command> type(int code) throws IOException {
+    return switch (code) {
       case Command.JobRegister.CODE -> Command.JobRegister.class;
       case Command.JobDeregister.CODE -> Command.JobDeregister.class;
       case Command.EvalUpsert.CODE -> Command.EvalUpsert.class;
@@ -49,7 +85,6 @@ public final class CommandCodec {
       case Command.JobRegisterBatch.CODE -> Command.JobRegisterBatch.class;
       default -> throw new IOException("unknown command type " + code);
     };
-    return MAPPER.treeToValue(root.get("Command"), type);
   }
 
   static ObjectMapper mapper() {

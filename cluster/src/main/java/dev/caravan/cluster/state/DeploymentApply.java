@@ -24,7 +24,7 @@ final class DeploymentApply {
   static void planApply(StateMachineCore.Tx tx, Command.DeploymentPlanApply c) {
     StateMachineCore.planApply(tx, c.plan());
     for (Deployment u : c.deploymentUpdates()) {
-      Deployment have = tx.deployments().get(u.id());
+      Deployment have = tx.deployment(u.id());
       if (have != null && have.isActive()) {
         put(tx, have.toBuilder().status(u.status()).statusDescription(u.statusDescription())
             .build());
@@ -34,7 +34,7 @@ final class DeploymentApply {
     if (d == null) {
       return;
     }
-    Deployment have = tx.deployments().get(d.id());
+    Deployment have = tx.deployment(d.id());
     if (have == null) {
       put(tx, d.toBuilder().createIndex(tx.index).build());
       return;
@@ -58,7 +58,7 @@ final class DeploymentApply {
 
   static void update(StateMachineCore.Tx tx, Command.DeploymentUpdate c) {
     Deployment want = c.deployment();
-    Deployment have = tx.deployments().get(want.id());
+    Deployment have = tx.deployment(want.id());
     if (have == null || !have.isActive() || have.modifyIndex() != want.modifyIndex()) {
       return; // decided on a stale image, or already finished: the deciders re-read and retry
     }
@@ -75,7 +75,7 @@ final class DeploymentApply {
   }
 
   static void promote(StateMachineCore.Tx tx, Command.DeploymentPromote c) {
-    Deployment have = tx.deployments().get(c.deploymentId());
+    Deployment have = tx.deployment(c.deploymentId());
     if (have == null || !have.isActive()) {
       return;
     }
@@ -95,7 +95,7 @@ final class DeploymentApply {
   }
 
   static void allocHealth(StateMachineCore.Tx tx, Command.DeploymentAllocHealth c) {
-    Deployment have = tx.deployments().get(c.deploymentId());
+    Deployment have = tx.deployment(c.deploymentId());
     if (have == null || !have.isActive()) {
       return;
     }
@@ -109,24 +109,24 @@ final class DeploymentApply {
   private static void setHealth(StateMachineCore.Tx tx, Command.DeploymentAllocHealth c,
       List<String> ids, boolean healthy) {
     for (String id : ids) {
-      var a = tx.allocs().get(id);
+      var a = tx.alloc(id);
       if (a == null || !c.deploymentId().equals(a.deploymentId())) {
         continue;
       }
       boolean canary = a.deploymentStatus() != null && a.deploymentStatus().canary();
-      tx.allocs().put(id, a.toBuilder().deploymentStatus(
+      tx.putAlloc(a.toBuilder().deploymentStatus(
           new dev.caravan.cluster.structs.AllocDeploymentStatus(healthy, c.time(), canary,
               tx.index)).modifyIndex(tx.index).build());
     }
   }
 
   private static void put(StateMachineCore.Tx tx, Deployment d) {
-    tx.deployments().put(d.id(), d.toBuilder().modifyIndex(tx.index).build());
+    tx.putDeployment(d.toBuilder().modifyIndex(tx.index).build());
   }
 
   private static void markStable(StateMachineCore.Tx tx, Deployment d) {
     String key = StateImage.jobKey(d.namespace(), d.jobId());
-    List<Job> versions = tx.jobs().get(key);
+    List<Job> versions = tx.versions(key);
     if (versions == null) {
       return;
     }
@@ -137,6 +137,6 @@ final class DeploymentApply {
         copy.set(i, v.toBuilder().stable(true).modifyIndex(tx.index).build());
       }
     }
-    tx.jobs().put(key, Collections.unmodifiableList(copy));
+    tx.putVersions(key, Collections.unmodifiableList(copy));
   }
 }

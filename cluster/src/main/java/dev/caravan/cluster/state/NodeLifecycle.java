@@ -8,17 +8,17 @@ final class NodeLifecycle {
   private NodeLifecycle() {}
 
   static void eligibility(StateMachineCore.Tx tx, Command.NodeEligibilityUpdate c) {
-    Node have = tx.nodes().get(c.nodeId());
+    Node have = tx.nodes.get(c.nodeId());
     if (have == null) {
       return;
     }
-    tx.nodes().put(have.id(), have.toBuilder().schedulingEligibility(c.eligibility())
+    tx.putNode(have.toBuilder().schedulingEligibility(c.eligibility())
         .modifyIndex(tx.index).build());
     c.evals().forEach(e -> tx.putEval(e, c.time()));
   }
 
   static void drain(StateMachineCore.Tx tx, Command.NodeDrainUpdate c) {
-    Node have = tx.nodes().get(c.nodeId());
+    Node have = tx.nodes.get(c.nodeId());
     if (have == null) {
       return;
     }
@@ -36,7 +36,7 @@ final class NodeLifecycle {
         b.schedulingEligibility(Node.ELIGIBLE);
       }
     }
-    tx.nodes().put(have.id(), b.build());
+    tx.putNode(b.build());
     c.evals().forEach(e -> tx.putEval(e, c.time()));
   }
 }

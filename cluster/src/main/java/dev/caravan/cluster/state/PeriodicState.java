@@ -5,20 +5,22 @@ import dev.caravan.cluster.structs.PeriodicLaunch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * The periodic and dispatch part of a {@link StateImage}: launch records per periodic job and
- * the idempotency tokens of dispatched children. Immutable; apply copies what it changes.
+ * the idempotency tokens of dispatched children. Immutable (persistent maps).
  */
 final class PeriodicState {
-  static final PeriodicState EMPTY = new PeriodicState(new TreeMap<>(), new TreeMap<>());
+  static final PeriodicState EMPTY = new PeriodicState(TreePMap.empty(), TreePMap.empty());
 
   /** Key {@link StateImage#jobKey}. */
-  final TreeMap<String, PeriodicLaunch> launches;
+  final TreePMap<String, PeriodicLaunch> launches;
   /** Key {@link StateImage#jobKey} of the parent + {@code '\0'} + token; value the child id. */
-  final TreeMap<String, String> dispatchTokens;
+  final TreePMap<String, String> dispatchTokens;
 
-  PeriodicState(TreeMap<String, PeriodicLaunch> launches, TreeMap<String, String> dispatchTokens) {
+  PeriodicState(TreePMap<String, PeriodicLaunch> launches,
+      TreePMap<String, String> dispatchTokens) {
     this.launches = launches;
     this.dispatchTokens = dispatchTokens;
   }
@@ -27,29 +29,22 @@ final class PeriodicState {
     return StateImage.jobKey(namespace, parentId) + '\0' + token;
   }
 
-  PeriodicState withLaunch(PeriodicLaunch launch) {
-    TreeMap<String, PeriodicLaunch> copy = new TreeMap<>(launches);
-    copy.put(StateImage.jobKey(launch.namespace(), launch.id()), launch);
-    return new PeriodicState(copy, dispatchTokens);
+  PeriodicState withLaunch(String key, PeriodicLaunch launch) {
+    return new PeriodicState(launches.plus(key, launch), dispatchTokens);
   }
 
-  PeriodicState withToken(String namespace, String parentId, String token, String childId) {
-    TreeMap<String, String> copy = new TreeMap<>(dispatchTokens);
-    copy.put(tokenKey(namespace, parentId, token), childId);
-    return new PeriodicState(launches, copy);
+  PeriodicState withToken(String tokenKey, String childId) {
+    return new PeriodicState(launches, dispatchTokens.plus(tokenKey, childId));
   }
 
   /** Drops what belongs to a purged job. */
   PeriodicState withoutJob(String namespace, String jobId) {
     String key = StateImage.jobKey(namespace, jobId);
-    if (!launches.containsKey(key) && dispatchTokens.subMap(key + '\0', key + '\1').isEmpty()) {
+    TreePMap<String, String> tokens = dispatchTokens.subMap(key + '\0', key + '\1');
+    if (!launches.containsKey(key) && tokens.isEmpty()) {
       return this;
     }
-    TreeMap<String, PeriodicLaunch> l = new TreeMap<>(launches);
-    l.remove(key);
-    TreeMap<String, String> t = new TreeMap<>(dispatchTokens);
-    t.subMap(key + '\0', key + '\1').clear();
-    return new PeriodicState(l, t);
+    return new PeriodicState(launches.minus(key), dispatchTokens.minusAll(tokens.keySet()));
   }
 
   // ---- snapshots ----
@@ -68,7 +63,7 @@ final class PeriodicState {
     launches.forEach(p -> l.put(StateImage.jobKey(p.namespace(), p.id()), p));
     TreeMap<String, String> t = new TreeMap<>();
     tokens.forEach(d -> t.put(tokenKey(d.namespace(), d.parentId(), d.token()), d.childId()));
-    return new PeriodicState(l, t);
+    return new PeriodicState(TreePMap.fromSortedMap(l), TreePMap.fromSortedMap(t));
   }
 
   record DispatchToken(

@@ -1,6 +1,7 @@
 package dev.caravan.cluster.state;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Deployment;
@@ -11,6 +12,8 @@ import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.PeriodicLaunch;
 import dev.caravan.cluster.structs.SourceSyncRecord;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -19,37 +22,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
- * The replicated state at one index. Immutable: {@link StateMachineCore} copies the maps it
- * changes (copy on write) and shares the rest with the previous image.
+ * The replicated state at one index. Immutable: its maps are persistent (structurally shared)
+ * sorted maps, so {@link StateMachineCore} derives the next image in O(log n) per changed
+ * object and shares everything else with this one. Secondary indexes (allocations by node and
+ * by job, evaluations and deployments by job, child jobs by parent) answer the by-key queries
+ * in O(log n + result), with the same order and filters as a scan of the primary map.
  */
 public final class StateImage implements ClusterState {
   /** Job versions kept per job, newest first. */
   public static final int KEPT_VERSIONS = 6;
 
-  public static final StateImage EMPTY = new StateImage(0, new TreeMap<>(), new TreeMap<>(),
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), PeriodicState.EMPTY, new TreeMap<>(),
-      new TreeMap<>());
+  public static final StateImage EMPTY = new StateImage(0, TreePMap.empty(), TreePMap.empty(),
+      TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PeriodicState.EMPTY,
+      TreePMap.empty(), TreePMap.empty(), Indexes.EMPTY);
 
   final long index;
   /** Key {@code namespace + '\0' + id}; versions newest first. */
-  final TreeMap<String, List<Job>> jobs;
-  final TreeMap<String, Allocation> allocs;
-  final TreeMap<String, Node> nodes;
-  final TreeMap<String, Evaluation> evals;
-  final TreeMap<String, Deployment> deployments;
+  final TreePMap<String, List<Job>> jobs;
+  final TreePMap<String, Allocation> allocs;
+  final TreePMap<String, Node> nodes;
+  final TreePMap<String, Evaluation> evals;
+  final TreePMap<String, Deployment> deployments;
   final PeriodicState periodic;
   /** GitOps sync history by source name, newest first. */
-  final TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
+  final TreePMap<String, List<SourceSyncRecord>> sourceSyncs;
   /** GitOps sources added at run time, by name. */
-  final TreeMap<String, GitSourceSpec> gitSources;
+  final TreePMap<String, GitSourceSpec> gitSources;
+  final Indexes indexes;
 
-  StateImage(long index, TreeMap<String, List<Job>> jobs, TreeMap<String, Allocation> allocs,
-      TreeMap<String, Node> nodes, TreeMap<String, Evaluation> evals,
-      TreeMap<String, Deployment> deployments, PeriodicState periodic,
-      TreeMap<String, List<SourceSyncRecord>> sourceSyncs,
-      TreeMap<String, GitSourceSpec> gitSources) {
+  /**
+   * The secondary indexes. Groups are the object's namespace ({@code null} read as
+   * {@code "default"}, as {@link #jobKey} does) with the job id, or the node id with
+   * {@code ""}; objects without a job id (or node id) are not indexed.
+   */
+  record Indexes(RefIndex allocsByNode, RefIndex allocsByJob, RefIndex evalsByJob,
+      RefIndex evalsByStatus, RefIndex deploymentsByJob, RefIndex childJobs) {
+    static final Indexes EMPTY = new Indexes(RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY,
+        RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY);
+  }
+
+  StateImage(long index, TreePMap<String, List<Job>> jobs, TreePMap<String, Allocation> allocs,
+      TreePMap<String, Node> nodes, TreePMap<String, Evaluation> evals,
+      TreePMap<String, Deployment> deployments, PeriodicState periodic,
+      TreePMap<String, List<SourceSyncRecord>> sourceSyncs,
+      TreePMap<String, GitSourceSpec> gitSources, Indexes indexes) {
     this.index = index;
     this.jobs = jobs;
     this.allocs = allocs;
@@ -59,10 +78,16 @@ public final class StateImage implements ClusterState {
     this.periodic = periodic;
     this.sourceSyncs = sourceSyncs;
     this.gitSources = gitSources;
+    this.indexes = indexes;
   }
 
   static String jobKey(String namespace, String id) {
-    return (namespace == null ? "default" : namespace) + '\0' + id;
+    return ns(namespace) + '\0' + id;
+  }
+
+  /** The namespace as keys and index groups spell it. */
+  static String ns(String namespace) {
+    return namespace == null ? "default" : namespace;
   }
 
   @Override
@@ -103,10 +128,11 @@ public final class StateImage implements ClusterState {
 
   @Override
   public List<Allocation> allocsByJob(String namespace, String jobId) {
-    String ns = namespace == null ? "default" : namespace;
+    String ns = ns(namespace);
     List<Allocation> out = new ArrayList<>();
-    for (Allocation a : allocs.values()) {
-      if (a.jobId().equals(jobId) && ns.equals(a.namespace())) {
+    for (String id : indexes.allocsByJob().ids(ns, jobId)) {
+      Allocation a = allocs.get(id);
+      if (ns.equals(a.namespace())) {
         out.add(a);
       }
     }
@@ -116,10 +142,8 @@ public final class StateImage implements ClusterState {
   @Override
   public List<Allocation> allocsByNode(String nodeId) {
     List<Allocation> out = new ArrayList<>();
-    for (Allocation a : allocs.values()) {
-      if (nodeId.equals(a.nodeId())) {
-        out.add(a);
-      }
+    for (String id : indexes.allocsByNode().ids(nodeId, "")) {
+      out.add(allocs.get(id));
     }
     return out;
   }
@@ -146,12 +170,25 @@ public final class StateImage implements ClusterState {
 
   @Override
   public List<Evaluation> evalsByJob(String namespace, String jobId) {
-    String ns = namespace == null ? "default" : namespace;
+    String ns = ns(namespace);
     List<Evaluation> out = new ArrayList<>();
-    for (Evaluation e : evals.values()) {
-      if (jobId.equals(e.jobId()) && ns.equals(e.namespace())) {
+    for (String id : indexes.evalsByJob().ids(ns, jobId)) {
+      Evaluation e = evals.get(id);
+      if (ns.equals(e.namespace())) {
         out.add(e);
       }
+    }
+    return out;
+  }
+
+  /**
+   * The evaluations with a status, sorted by id (as {@link #evals} is): the leader re-queues
+   * the blocked ones whenever capacity may have appeared, without scanning every evaluation.
+   */
+  public List<Evaluation> evalsWithStatus(String status) {
+    List<Evaluation> out = new ArrayList<>();
+    for (String id : indexes.evalsByStatus().ids(status, "")) {
+      out.add(evals.get(id));
     }
     return out;
   }
@@ -168,14 +205,28 @@ public final class StateImage implements ClusterState {
 
   @Override
   public List<Deployment> deploymentsByJob(String namespace, String jobId) {
-    String ns = namespace == null ? "default" : namespace;
+    String ns = ns(namespace);
     List<Deployment> out = new ArrayList<>();
-    for (Deployment d : deployments.values()) {
-      if (jobId.equals(d.jobId()) && ns.equals(d.namespace())) {
+    for (String id : indexes.deploymentsByJob().ids(ns, jobId)) {
+      Deployment d = deployments.get(id);
+      if (ns.equals(d.namespace())) {
         out.add(d);
       }
     }
     out.sort(Comparator.comparingLong(Deployment::createIndex).reversed());
+    return out;
+  }
+
+  @Override
+  public List<Job> childJobs(String namespace, String parentId) {
+    String ns = ns(namespace);
+    List<Job> out = new ArrayList<>();
+    for (String id : indexes.childJobs().ids(ns, parentId)) {
+      Job j = jobs.get(jobKey(ns, id)).get(0);
+      if (ns.equals(j.namespace())) {
+        out.add(j);
+      }
+    }
     return out;
   }
 
@@ -204,6 +255,18 @@ public final class StateImage implements ClusterState {
 
   /** The whole image as JSON, for Raft snapshots. */
   public byte[] toJson() throws IOException {
+    return CommandCodec.mapper().writeValueAsBytes(snapshot());
+  }
+
+  /** Streams the whole image as JSON (what {@link #toJson} returns); leaves {@code out} open. */
+  public void writeJson(OutputStream out) throws IOException {
+    try (JsonGenerator g = CommandCodec.mapper().getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      CommandCodec.mapper().writeValue(g, snapshot());
+    }
+  }
+
+  private Snapshot snapshot() {
     List<Job> allVersions = new ArrayList<>();
     jobs.values().forEach(allVersions::addAll);
     // an allocation whose job version is kept is written without it and re-linked on restore:
@@ -218,10 +281,10 @@ public final class StateImage implements ClusterState {
         slimAllocs.add(a);
       }
     }
-    return CommandCodec.mapper().writeValueAsBytes(new Snapshot(index, allVersions,
-        slimAllocs, List.copyOf(nodes.values()), List.copyOf(evals.values()),
-        List.copyOf(deployments.values()), List.copyOf(periodic.launches.values()),
-        periodic.tokenList(), jobVersions, allSyncs(), List.copyOf(gitSources.values())));
+    return new Snapshot(index, allVersions, slimAllocs, List.copyOf(nodes.values()),
+        List.copyOf(evals.values()), List.copyOf(deployments.values()),
+        List.copyOf(periodic.launches.values()), periodic.tokenList(), jobVersions, allSyncs(),
+        List.copyOf(gitSources.values()));
   }
 
   private List<SourceSyncRecord> allSyncs() {
@@ -244,7 +307,19 @@ public final class StateImage implements ClusterState {
    * so that they share it again.
    */
   public static StateImage fromJson(byte[] json) throws IOException {
-    Snapshot s = CommandCodec.mapper().readValue(json, Snapshot.class);
+    return restore(CommandCodec.mapper().readValue(json, Snapshot.class));
+  }
+
+  /** {@link #fromJson(byte[])} from a stream (a snapshot file); leaves {@code in} open. */
+  public static StateImage fromJson(InputStream in) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser p =
+        CommandCodec.mapper().getFactory().createParser(in)) {
+      p.disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      return restore(CommandCodec.mapper().readValue(p, Snapshot.class));
+    }
+  }
+
+  private static StateImage restore(Snapshot s) {
     TreeMap<String, List<Job>> jobs = new TreeMap<>();
     Map<String, Job> byVersion = new HashMap<>();
     for (Job j : s.jobs()) {
@@ -277,8 +352,73 @@ public final class StateImage implements ClusterState {
     syncs.replaceAll((k, v) -> Collections.unmodifiableList(v));
     TreeMap<String, GitSourceSpec> gitSources = new TreeMap<>();
     s.gitSources().forEach(g -> gitSources.put(g.name(), g));
-    return new StateImage(s.index(), jobs, allocs, nodes, evals, deployments,
-        PeriodicState.of(s.periodicLaunches(), s.dispatchTokens()), syncs, gitSources);
+    return new StateImage(s.index(), TreePMap.fromSortedMap(jobs),
+        TreePMap.fromSortedMap(allocs), TreePMap.fromSortedMap(nodes),
+        TreePMap.fromSortedMap(evals), TreePMap.fromSortedMap(deployments),
+        PeriodicState.of(s.periodicLaunches(), s.dispatchTokens()),
+        TreePMap.fromSortedMap(syncs), TreePMap.fromSortedMap(gitSources), Indexes.EMPTY)
+        .reindexed();
+  }
+
+  /** This image with its secondary indexes built from scratch (restore, and tests). */
+  StateImage reindexed() {
+    List<RefIndex.Ref> byNode = new ArrayList<>(allocs.size());
+    List<RefIndex.Ref> allocsByJob = new ArrayList<>(allocs.size());
+    for (Allocation a : allocs.values()) {
+      addRef(byNode, nodeRef(a));
+      addRef(allocsByJob, jobRef(a));
+    }
+    List<RefIndex.Ref> evalsByJob = new ArrayList<>(evals.size());
+    List<RefIndex.Ref> evalsByStatus = new ArrayList<>(evals.size());
+    for (Evaluation e : evals.values()) {
+      addRef(evalsByJob, jobRef(e));
+      addRef(evalsByStatus, statusRef(e));
+    }
+    List<RefIndex.Ref> deploymentsByJob = new ArrayList<>();
+    deployments.values().forEach(d -> addRef(deploymentsByJob, jobRef(d)));
+    List<RefIndex.Ref> children = new ArrayList<>();
+    jobs.values().forEach(v -> addRef(children, parentRef(v.get(0))));
+    return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic, sourceSyncs,
+        gitSources, new Indexes(RefIndex.of(byNode), RefIndex.of(allocsByJob),
+            RefIndex.of(evalsByJob), RefIndex.of(evalsByStatus), RefIndex.of(deploymentsByJob),
+            RefIndex.of(children)));
+  }
+
+  private static void addRef(List<RefIndex.Ref> refs, RefIndex.Ref ref) {
+    if (ref != null) {
+      refs.add(ref);
+    }
+  }
+
+  // ---- index keys: null when the object is not indexed there ----
+
+  static RefIndex.Ref nodeRef(Allocation a) {
+    return a == null || a.nodeId() == null ? null : new RefIndex.Ref(a.nodeId(), "", a.id());
+  }
+
+  static RefIndex.Ref jobRef(Allocation a) {
+    return a == null || a.jobId() == null ? null
+        : new RefIndex.Ref(ns(a.namespace()), a.jobId(), a.id());
+  }
+
+  static RefIndex.Ref jobRef(Evaluation e) {
+    return e == null || e.jobId() == null ? null
+        : new RefIndex.Ref(ns(e.namespace()), e.jobId(), e.id());
+  }
+
+  static RefIndex.Ref statusRef(Evaluation e) {
+    return e == null || e.status() == null ? null : new RefIndex.Ref(e.status(), "", e.id());
+  }
+
+  static RefIndex.Ref jobRef(Deployment d) {
+    return d == null || d.jobId() == null ? null
+        : new RefIndex.Ref(ns(d.namespace()), d.jobId(), d.id());
+  }
+
+  /** A job under its parent; the id is the child's, in the child's namespace. */
+  static RefIndex.Ref parentRef(Job j) {
+    return j == null || j.parentId() == null ? null
+        : new RefIndex.Ref(ns(j.namespace()), j.parentId(), j.id());
   }
 
   record Snapshot(

@@ -1,6 +1,7 @@
 package dev.caravan.cluster.state;
 
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Deployment;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.GitSourceSpec;
 import dev.caravan.cluster.structs.Job;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeMap;
+import org.pcollections.TreePMap;
 
 /**
  * The one deterministic apply switch: {@code (image, index, command) -> image}. No clock, no
@@ -52,13 +53,10 @@ public final class StateMachineCore {
           ((Command.JobRegisterBatch) command).registers().forEach(r -> jobRegister(tx, r));
       case Command.SourceUpsert.CODE -> {
         Command.SourceUpsert c = (Command.SourceUpsert) command;
-        tx.gitSources = new TreeMap<>(tx.base.gitSources);
-        tx.gitSources.put(c.source().name(), c.source().withModifyIndex(tx.index));
+        tx.gitSources = tx.gitSources.plus(c.source().name(), c.source().withModifyIndex(tx.index));
       }
-      case Command.SourceDelete.CODE -> {
-        tx.gitSources = new TreeMap<>(tx.base.gitSources);
-        tx.gitSources.remove(((Command.SourceDelete) command).name());
-      }
+      case Command.SourceDelete.CODE ->
+          tx.gitSources = tx.gitSources.minus(((Command.SourceDelete) command).name());
       default -> { } // unknown commands only take the index
     }
     return tx.done();
@@ -72,7 +70,7 @@ public final class StateMachineCore {
   static void jobRegister(Tx tx, Command.JobRegister c) {
     Job job = c.job();
     String key = StateImage.jobKey(job.namespace(), job.id());
-    List<Job> versions = tx.jobs().get(key);
+    List<Job> versions = tx.versions(key);
     Job current = versions == null ? null : versions.get(0);
     if (c.enforceIndex()) {
       long have = current == null ? 0 : current.jobModifyIndex();
@@ -85,7 +83,7 @@ public final class StateMachineCore {
       next = current.toBuilder().modifyIndex(tx.index).build();
       List<Job> copy = new ArrayList<>(versions);
       copy.set(0, next);
-      tx.jobs().put(key, Collections.unmodifiableList(copy));
+      tx.putVersions(key, Collections.unmodifiableList(copy));
     } else {
       next = job.toBuilder()
           .version(current == null ? 0 : current.version() + 1)
@@ -101,7 +99,7 @@ public final class StateMachineCore {
       if (versions != null) {
         copy.addAll(versions.subList(0, Math.min(versions.size(), StateImage.KEPT_VERSIONS - 1)));
       }
-      tx.jobs().put(key, Collections.unmodifiableList(copy));
+      tx.putVersions(key, Collections.unmodifiableList(copy));
     }
     if (c.eval() != null) {
       tx.putEval(c.eval().toBuilder().jobModifyIndex(next.jobModifyIndex()).build(),
@@ -112,22 +110,20 @@ public final class StateMachineCore {
 
   private static void jobDeregister(Tx tx, Command.JobDeregister c) {
     String key = StateImage.jobKey(c.namespace(), c.jobId());
-    List<Job> versions = tx.jobs().get(key);
+    List<Job> versions = tx.versions(key);
     if (versions == null) {
       return;
     }
     if (c.purge()) {
-      tx.jobs().remove(key);
-      tx.periodic = tx.periodic().withoutJob(c.namespace(), c.jobId());
-      tx.launches = null;
-      tx.tokens = null;
+      tx.removeJob(key);
+      tx.periodic = tx.periodic.withoutJob(c.namespace(), c.jobId());
     } else {
       Job stopped = versions.get(0).toBuilder().stop(true).version(versions.get(0).version() + 1)
           .modifyIndex(tx.index).jobModifyIndex(tx.index).submitTime(c.time()).build();
       List<Job> copy = new ArrayList<>();
       copy.add(stopped);
       copy.addAll(versions.subList(0, Math.min(versions.size(), StateImage.KEPT_VERSIONS - 1)));
-      tx.jobs().put(key, Collections.unmodifiableList(copy));
+      tx.putVersions(key, Collections.unmodifiableList(copy));
       tx.refreshJobStatus(c.namespace(), c.jobId());
     }
     if (c.eval() != null) {
@@ -146,7 +142,7 @@ public final class StateMachineCore {
       return;
     }
     String key = StateImage.jobKey(c.namespace(), c.parentId());
-    dev.caravan.cluster.structs.PeriodicLaunch record = tx.launches(false).get(key);
+    dev.caravan.cluster.structs.PeriodicLaunch record = tx.periodic.launches.get(key);
     if (record == null) {
       record = new dev.caravan.cluster.structs.PeriodicLaunch(c.parentId(), c.namespace(), 0, 0,
           List.of(), 0, 0);
@@ -160,7 +156,7 @@ public final class StateMachineCore {
       }
       jobRegister(tx, new Command.JobRegister(c.child(), false, 0, c.eval(), time));
     }
-    tx.launches(true).put(key, record.with(
+    tx.periodic = tx.periodic.withLaunch(key, record.with(
         new dev.caravan.cluster.structs.PeriodicLaunch.Entry(c.slot(),
             c.child() == null ? null : c.child().id(), c.child() == null,
             c.child() == null ? c.skipReason() : null, c.forced(), time),
@@ -174,30 +170,30 @@ public final class StateMachineCore {
           : PeriodicState.tokenKey(child.namespace(), child.parentId(), d.idempotencyToken());
       if (tx.job(child.namespace(), child.parentId()) == null
           || tx.job(child.namespace(), child.id()) != null
-          || (token != null && tx.tokens(false).containsKey(token))) {
+          || (token != null && tx.periodic.dispatchTokens.containsKey(token))) {
         continue;
       }
       jobRegister(tx, new Command.JobRegister(child, false, 0, d.eval(), c.time()));
       if (token != null) {
-        tx.tokens(true).put(token, child.id());
+        tx.periodic = tx.periodic.withToken(token, child.id());
       }
     }
   }
 
   static void planApply(Tx tx, Command.PlanApply c) {
     for (Allocation stop : c.stops()) {
-      Allocation have = tx.allocs().get(stop.id());
+      Allocation have = tx.alloc(stop.id());
       if (have == null) {
         continue;
       }
-      tx.allocs().put(have.id(), have.toBuilder()
+      tx.putAlloc(have.toBuilder()
           .desiredStatus(stop.desiredStatus() == null ? Allocation.DESIRED_STOP : stop.desiredStatus())
           .desiredDescription(stop.desiredDescription())
           .clientStatus(stop.clientStatus() == null ? have.clientStatus() : stop.clientStatus())
           .modifyIndex(tx.index).allocModifyIndex(tx.index).modifyTime(c.time()).build());
     }
     for (Allocation p : c.placements()) {
-      Allocation have = tx.allocs().get(p.id());
+      Allocation have = tx.alloc(p.id());
       Job shared = sharedVersion(tx, p);
       Allocation.Builder b = p.toBuilder();
       if (have != null) {
@@ -205,7 +201,7 @@ public final class StateMachineCore {
         b.clientStatus(have.clientStatus()).clientDescription(have.clientDescription())
             .taskStates(have.taskStates()).deploymentStatus(have.deploymentStatus());
       }
-      tx.allocs().put(p.id(), b
+      tx.putAlloc(b
           .job(shared)
           .createIndex(have == null ? tx.index : have.createIndex())
           .createTime(have == null ? c.time() : have.createTime())
@@ -222,7 +218,7 @@ public final class StateMachineCore {
 
   /** The stored instance of the allocation's job version, so allocations share it. */
   private static Job sharedVersion(Tx tx, Allocation a) {
-    List<Job> versions = tx.jobs().get(StateImage.jobKey(a.namespace(), a.jobId()));
+    List<Job> versions = tx.versions(StateImage.jobKey(a.namespace(), a.jobId()));
     if (a.job() == null) {
       // a slim placement (the plan applier leaves the job out of the log entry): it runs the
       // job version that was the latest when the plan was made, which is still the latest
@@ -240,8 +236,8 @@ public final class StateMachineCore {
   }
 
   private static void nodeRegister(Tx tx, Command.NodeRegister c) {
-    Node have = tx.nodes().get(c.node().id());
-    tx.nodes().put(c.node().id(), c.node().toBuilder()
+    Node have = tx.nodes.get(c.node().id());
+    tx.putNode(c.node().toBuilder()
         .status(Node.STATUS_READY)
         .statusUpdatedAt(c.time())
         .createIndex(have == null ? tx.index : have.createIndex())
@@ -249,17 +245,18 @@ public final class StateMachineCore {
   }
 
   private static void nodeStatus(Tx tx, Command.NodeStatusUpdate c) {
-    Node have = tx.nodes().get(c.nodeId());
+    Node have = tx.nodes.get(c.nodeId());
     if (have == null) {
       return;
     }
-    tx.nodes().put(have.id(), have.toBuilder().status(c.status())
+    tx.putNode(have.toBuilder().status(c.status())
         .statusDescription(c.description()).statusUpdatedAt(c.time())
         .modifyIndex(tx.index).build());
     if (Node.STATUS_DOWN.equals(c.status())) {
-      for (Allocation a : new ArrayList<>(tx.allocs().values())) {
-        if (c.nodeId().equals(a.nodeId()) && !a.isClientTerminal()) {
-          tx.allocs().put(a.id(), a.toBuilder().clientStatus(Allocation.CLIENT_LOST)
+      for (String id : tx.allocsByNode.ids(c.nodeId(), "")) {
+        Allocation a = tx.alloc(id);
+        if (!a.isClientTerminal()) {
+          tx.putAlloc(a.toBuilder().clientStatus(Allocation.CLIENT_LOST)
               .clientDescription("node " + c.nodeId() + " is down")
               .desiredStatus(Allocation.DESIRED_STOP)
               .modifyIndex(tx.index).modifyTime(c.time()).build());
@@ -272,11 +269,11 @@ public final class StateMachineCore {
   private static void allocClientUpdate(Tx tx, Command.AllocClientUpdate c) {
     java.util.Set<String> touched = new java.util.TreeSet<>();
     for (Allocation u : c.updates()) {
-      Allocation have = tx.allocs().get(u.id());
+      Allocation have = tx.alloc(u.id());
       if (have == null) {
         continue;
       }
-      tx.allocs().put(have.id(), have.toBuilder()
+      tx.putAlloc(have.toBuilder()
           .clientStatus(u.clientStatus() == null ? have.clientStatus() : u.clientStatus())
           .clientDescription(u.clientDescription())
           .taskStates(u.taskStates() == null || u.taskStates().isEmpty()
@@ -295,132 +292,139 @@ public final class StateMachineCore {
 
   private static void sourceSync(Tx tx, Command.SourceSync c) {
     SourceSyncRecord r = c.record();
-    List<SourceSyncRecord> have = tx.base.sourceSyncs.getOrDefault(r.source(), List.of());
+    List<SourceSyncRecord> have = tx.sourceSyncs.getOrDefault(r.source(), List.of());
     List<SourceSyncRecord> next = new ArrayList<>(Math.min(have.size() + 1, SourceSyncRecord.KEPT));
     next.add(r.withIndex(tx.index));
     next.addAll(have.subList(0, Math.min(have.size(), SourceSyncRecord.KEPT - 1)));
-    tx.sourceSyncs = new TreeMap<>(tx.base.sourceSyncs);
-    tx.sourceSyncs.put(r.source(), Collections.unmodifiableList(next));
+    tx.sourceSyncs = tx.sourceSyncs.plus(r.source(), Collections.unmodifiableList(next));
   }
 
-  /** Copy-on-write bookkeeping for one apply. */
+  /**
+   * One apply in progress: the image's persistent maps and indexes, replaced as objects change.
+   * Every write of a job, allocation, evaluation or deployment goes through a {@code put}
+   * method here, which keeps the secondary indexes in step.
+   */
   static final class Tx {
-    final StateImage base;
     final long index;
-    TreeMap<String, List<Job>> jobs;
-    TreeMap<String, Allocation> allocs;
-    TreeMap<String, Node> nodes;
-    TreeMap<String, Evaluation> evals;
-    TreeMap<String, dev.caravan.cluster.structs.Deployment> deployments;
+    TreePMap<String, List<Job>> jobs;
+    TreePMap<String, Allocation> allocs;
+    TreePMap<String, Node> nodes;
+    TreePMap<String, Evaluation> evals;
+    TreePMap<String, Deployment> deployments;
     PeriodicState periodic;
-    TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches;
-    TreeMap<String, String> tokens;
-    TreeMap<String, List<SourceSyncRecord>> sourceSyncs;
-    TreeMap<String, GitSourceSpec> gitSources;
+    TreePMap<String, List<SourceSyncRecord>> sourceSyncs;
+    TreePMap<String, GitSourceSpec> gitSources;
+    RefIndex allocsByNode;
+    RefIndex allocsByJob;
+    RefIndex evalsByJob;
+    RefIndex evalsByStatus;
+    RefIndex deploymentsByJob;
+    RefIndex childJobs;
 
     Tx(StateImage base, long index) {
-      this.base = base;
       this.index = index;
+      this.jobs = base.jobs;
+      this.allocs = base.allocs;
+      this.nodes = base.nodes;
+      this.evals = base.evals;
+      this.deployments = base.deployments;
+      this.periodic = base.periodic;
+      this.sourceSyncs = base.sourceSyncs;
+      this.gitSources = base.gitSources;
+      this.allocsByNode = base.indexes.allocsByNode();
+      this.allocsByJob = base.indexes.allocsByJob();
+      this.evalsByJob = base.indexes.evalsByJob();
+      this.evalsByStatus = base.indexes.evalsByStatus();
+      this.deploymentsByJob = base.indexes.deploymentsByJob();
+      this.childJobs = base.indexes.childJobs();
     }
 
-    TreeMap<String, List<Job>> jobs() {
-      if (jobs == null) {
-        jobs = new TreeMap<>(base.jobs);
-      }
-      return jobs;
+    /** A job's kept versions, newest first; null when absent. */
+    List<Job> versions(String key) {
+      return jobs.get(key);
     }
 
-    /** The latest version of a job, without copying the job map; null when absent. */
+    /** The latest version of a job; null when absent. */
     Job job(String namespace, String id) {
-      List<Job> versions = (jobs == null ? base.jobs : jobs).get(StateImage.jobKey(namespace, id));
+      List<Job> versions = jobs.get(StateImage.jobKey(namespace, id));
       return versions == null ? null : versions.get(0);
     }
 
-    PeriodicState periodic() {
-      if (launches != null || tokens != null) {
-        PeriodicState p = periodic == null ? base.periodic : periodic;
-        periodic = new PeriodicState(launches == null ? p.launches : launches,
-            tokens == null ? p.dispatchTokens : tokens);
-        launches = null;
-        tokens = null;
-      }
-      return periodic == null ? base.periodic : periodic;
+    void putVersions(String key, List<Job> versions) {
+      List<Job> have = jobs.get(key);
+      jobs = jobs.plus(key, versions);
+      childJobs = childJobs.replace(have == null ? null : StateImage.parentRef(have.get(0)),
+          StateImage.parentRef(versions.get(0)));
     }
 
-    /** Launch records; {@code write} copies them first (once per apply). */
-    TreeMap<String, dev.caravan.cluster.structs.PeriodicLaunch> launches(boolean write) {
-      if (launches == null) {
-        if (!write) {
-          return periodic().launches;
-        }
-        launches = new TreeMap<>(periodic().launches);
+    void removeJob(String key) {
+      List<Job> have = jobs.get(key);
+      if (have != null) {
+        jobs = jobs.minus(key);
+        childJobs = childJobs.replace(StateImage.parentRef(have.get(0)), null);
       }
-      return launches;
     }
 
-    /** Dispatch tokens; {@code write} copies them first (once per apply). */
-    TreeMap<String, String> tokens(boolean write) {
-      if (tokens == null) {
-        if (!write) {
-          return periodic().dispatchTokens;
-        }
-        tokens = new TreeMap<>(periodic().dispatchTokens);
-      }
-      return tokens;
+    Allocation alloc(String id) {
+      return allocs.get(id);
     }
 
-    TreeMap<String, Allocation> allocs() {
-      if (allocs == null) {
-        allocs = new TreeMap<>(base.allocs);
+    void putAlloc(Allocation a) {
+      Allocation have = allocs.get(a.id());
+      allocs = allocs.plus(a.id(), a);
+      if (have == null || !Objects.equals(have.nodeId(), a.nodeId())) {
+        allocsByNode = allocsByNode.replace(StateImage.nodeRef(have), StateImage.nodeRef(a));
       }
-      return allocs;
+      if (have == null || !Objects.equals(have.jobId(), a.jobId())
+          || !Objects.equals(have.namespace(), a.namespace())) {
+        allocsByJob = allocsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(a));
+      }
     }
 
-    TreeMap<String, Node> nodes() {
-      if (nodes == null) {
-        nodes = new TreeMap<>(base.nodes);
-      }
-      return nodes;
+    void putNode(Node n) {
+      nodes = nodes.plus(n.id(), n);
     }
 
-    TreeMap<String, Evaluation> evals() {
-      if (evals == null) {
-        evals = new TreeMap<>(base.evals);
-      }
-      return evals;
+    Deployment deployment(String id) {
+      return deployments.get(id);
     }
 
-    TreeMap<String, dev.caravan.cluster.structs.Deployment> deployments() {
-      if (deployments == null) {
-        deployments = new TreeMap<>(base.deployments);
-      }
-      return deployments;
+    void putDeployment(Deployment d) {
+      Deployment have = deployments.get(d.id());
+      deployments = deployments.plus(d.id(), d);
+      deploymentsByJob = deploymentsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(d));
     }
 
     void putEval(Evaluation e, long time) {
-      Evaluation have = evals().get(e.id());
-      evals().put(e.id(), e.toBuilder()
+      Evaluation have = evals.get(e.id());
+      Evaluation next = e.toBuilder()
           .createIndex(have == null ? index : have.createIndex())
           .createTime(have == null ? (e.createTime() == 0 ? time : e.createTime()) : have.createTime())
-          .modifyIndex(index).modifyTime(time).build());
+          .modifyIndex(index).modifyTime(time).build();
+      evals = evals.plus(next.id(), next);
+      evalsByJob = evalsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(next));
+      evalsByStatus = evalsByStatus.replace(StateImage.statusRef(have),
+          StateImage.statusRef(next));
     }
 
     /** Job status: dead when stopped (or batch done) with nothing running, else running/pending. */
     void refreshJobStatus(String namespace, String jobId) {
       String key = StateImage.jobKey(namespace, jobId);
-      List<Job> versions = jobs().get(key);
+      List<Job> versions = jobs.get(key);
       if (versions == null) {
         return;
       }
       Job job = versions.get(0);
       boolean live = false;
       boolean any = false;
-      for (Allocation a : allocs == null ? base.allocs.values() : allocs.values()) {
-        if (a.jobId().equals(jobId) && Objects.equals(a.namespace(), job.namespace())) {
+      List<String> ids = allocsByJob.ids(StateImage.ns(job.namespace()), jobId);
+      for (String id : ids) {
+        Allocation a = allocs.get(id);
+        if (Objects.equals(a.namespace(), job.namespace())) {
           any = true;
           if (!a.isTerminal()) {
             live = true;
-            break; // one live allocation decides: the rest of the scan cannot change it
+            break; // one live allocation decides: the rest cannot change it
           }
         }
       }
@@ -431,29 +435,22 @@ public final class StateMachineCore {
         Job updated = job.toBuilder().status(status).build();
         List<Job> copy = new ArrayList<>(versions);
         copy.set(0, updated);
-        jobs().put(key, Collections.unmodifiableList(copy));
-        // keep allocations sharing the stored instance of their version (rare: status changes)
-        List<Allocation> relink = new ArrayList<>();
-        for (Allocation a : allocs().values()) {
+        putVersions(key, Collections.unmodifiableList(copy));
+        // keep allocations sharing the stored instance of their version (rare: status changes);
+        // an allocation shares its job's instance only under that job's key
+        for (String id : ids) {
+          Allocation a = allocs.get(id);
           if (a.job() == job) {
-            relink.add(a);
+            putAlloc(a.toBuilder().job(updated).build());
           }
-        }
-        for (Allocation a : relink) {
-          allocs().put(a.id(), a.toBuilder().job(updated).build());
         }
       }
     }
 
     StateImage done() {
-      return new StateImage(index,
-          jobs == null ? base.jobs : jobs,
-          allocs == null ? base.allocs : allocs,
-          nodes == null ? base.nodes : nodes,
-          evals == null ? base.evals : evals,
-          deployments == null ? base.deployments : deployments, periodic(),
-          sourceSyncs == null ? base.sourceSyncs : sourceSyncs,
-          gitSources == null ? base.gitSources : gitSources);
+      return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic,
+          sourceSyncs, gitSources, new StateImage.Indexes(allocsByNode, allocsByJob, evalsByJob,
+              evalsByStatus, deploymentsByJob, childJobs));
     }
   }
 }
