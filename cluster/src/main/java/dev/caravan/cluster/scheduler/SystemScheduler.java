@@ -84,7 +84,7 @@ public final class SystemScheduler implements Scheduler {
       return new Plan(eval.id(), job, List.of(), stops, null, null, null, false);
     }
     boolean sysbatch = Job.TYPE_SYSBATCH.equals(job.type());
-    NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
+    NodeUsage usage = NodeUsage.forJobAllNodes(state, eval.namespace(), eval.jobId());
     // node id + '\0' + group -> live allocation, and the groups already completed there
     Map<String, Allocation> live = new HashMap<>();
     Map<String, Boolean> completed = new HashMap<>();
