@@ -46,11 +46,16 @@ public final class SystemScheduler implements Scheduler {
   @Override
   public void process(Evaluation eval) throws InterruptedException {
     Plan plan = null;
+    boolean refused = false;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       plan = computePlan(state.get(), eval, ids, clock.millis() * 1_000_000L);
-      if (plan.isNoOp() || !planner.submitPlan(plan).partial()) {
+      refused = !plan.isNoOp() && planner.submitPlan(plan).partial();
+      if (!refused) {
         break;
       }
+    }
+    if (refused) {
+      planner.createEval(GenericScheduler.followUp(eval, ids.get()));
     }
     Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
         .failedTgAllocs(plan.failedGroupAllocs());

@@ -209,7 +209,9 @@ public final class NodeSelector {
     collectDistinct(group.constraints(), true, c.distinct, c.groupScoped);
     c.affinities.addAll(job.affinities());
     c.affinities.addAll(group.affinities());
-    group.tasks().forEach(t -> c.affinities.addAll(t.affinities()));
+    for (Task t : group.tasks()) {
+      c.affinities.addAll(t.affinities());
+    }
     c.spreads.addAll(job.spreads());
     c.spreads.addAll(group.spreads());
     for (Spread sp : c.spreads) {

@@ -5,8 +5,10 @@ import dev.caravan.cluster.structs.AllocatedPort;
 import dev.caravan.cluster.structs.AllocatedResources;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.Resources;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -180,9 +182,19 @@ public final class NodeUsage {
     if (r == null) {
       return;
     }
-    s.cpu += sign * r.cpu();
-    s.memory += sign * r.memoryMb();
-    for (AllocatedPort p : r.ports()) {
+    int cpu = 0;
+    int memory = 0;
+    for (Resources t : r.tasks().values()) {
+      cpu += t.cpu();
+      memory += t.memoryMb();
+    }
+    s.cpu += sign * cpu;
+    s.memory += sign * memory;
+    List<AllocatedPort> ports = r.ports();
+    if (ports.isEmpty()) {
+      return;
+    }
+    for (AllocatedPort p : ports) {
       if (p.value() > 0) {
         if (s.ports == null) {
           s.ports = new BitSet();
