@@ -48,7 +48,8 @@ public final class NodeSelector {
       double score) {}
 
   private final List<Node> nodes;
-  private final Map<String, Node> byId = new HashMap<>();
+  /** Nodes by id, built the first time a spread or distinct_property needs it. */
+  private Map<String, Node> byId;
   private final NodeUsage usage;
   private final RandomGenerator random;
   private final Map<TaskGroup, Candidates> candidates = new IdentityHashMap<>();
@@ -75,9 +76,6 @@ public final class NodeSelector {
 
   public NodeSelector(Collection<Node> nodes, NodeUsage usage, RandomGenerator random) {
     this.nodes = List.copyOf(nodes);
-    for (Node n : this.nodes) {
-      byId.put(n.id(), n);
-    }
     this.usage = usage;
     this.random = random;
   }
@@ -361,6 +359,12 @@ public final class NodeSelector {
   }
 
   private Map<String, Integer> valueCounts(Job job, String group, String target) {
+    if (byId == null) {
+      byId = new HashMap<>();
+      for (Node n : nodes) {
+        byId.put(n.id(), n);
+      }
+    }
     Map<String, Integer> counts = new HashMap<>();
     usage.nodesOf(job.namespace(), job.id(), group).forEach((nodeId, n) -> {
       Node node = byId.get(nodeId);
