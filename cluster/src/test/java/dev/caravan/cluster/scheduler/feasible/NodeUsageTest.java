@@ -85,4 +85,23 @@ class NodeUsageTest {
     // counting the job needed no node's allocations
     assertEquals(0, usage.nodesRead());
   }
+
+  @Test
+  void aPassReadingManyNodesReadsTheRestInOnePassWithTheSameResult() {
+    int nodes = 80;
+    List<Allocation> placed = new java.util.ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      apply(new Command.NodeRegister(Fixtures.node("n" + i, 1000, 1000), 0));
+      placed.add(alloc("a" + i, "j" + (i % 3), "n" + i, 10 + i, 0));
+    }
+    apply(new Command.PlanApply("e1", placed, List.of(), 0));
+    NodeUsage usage = NodeUsage.forJob(state, "default", "j0");
+    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before the switch
+
+    for (int i = 0; i < nodes; i++) {
+      assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+    }
+    assertEquals(NodeUsage.lazyReadsFor(nodes), usage.nodesRead());
+    assertEquals(0, usage.cpuUsed("unknown"));
+  }
 }
