@@ -85,9 +85,9 @@ public final class SchedulerThroughputBench {
       System.out.printf("{\"benchmark\":\"scheduler-throughput\",\"nodes\":%d,\"jobs\":%d,"
           + "\"allocations\":%d,\"node_register_ms\":%d,\"jobs_registered_ms\":%d,"
           + "\"all_placed_ms\":%d,\"placements_per_s\":%.0f,\"raft_index\":%d,"
-          + "\"heap_after_gc_mb\":%d,\"process_cpu_ms\":%d,\"load_average\":%.1f}%n", nodes,
+          + "\"evaluations\":%d,\"deployments\":%d,\"heap_after_gc_mb\":%d,\"process_cpu_ms\":%d,\"load_average\":%.1f}%n", nodes,
           jobs, want, nodesMillis, registeredMillis, millis, want * 1000.0 / millis, s.index(),
-          heapMb, cpuMillis, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          s.evals().size(), s.deployments().size(), heapMb, cpuMillis, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
               .getSystemLoadAverage());
     } finally {
       pool.shutdownNow();

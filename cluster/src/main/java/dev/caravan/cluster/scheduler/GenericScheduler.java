@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  */
 public final class GenericScheduler implements Scheduler {
   private static final int MAX_ATTEMPTS = 3;
+  /** Nomad's trigger for the follow-up of an evaluation whose plans kept being refused. */
+  static final String TRIGGER_MAX_PLAN_ATTEMPTS = "max-plan-attempts";
 
   private final Supplier<ClusterState> state;
   private final Planner planner;
@@ -40,13 +42,16 @@ public final class GenericScheduler implements Scheduler {
   @Override
   public void process(Evaluation eval) throws InterruptedException {
     Plan plan = null;
+    boolean refused = false;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       plan = computePlan(state.get(), eval, ids, clock.millis() * 1_000_000L);
       if (plan.isNoOp()) {
+        refused = false;
         break;
       }
       PlanResult result = planner.submitPlan(plan);
-      if (!result.partial()) {
+      refused = result.partial();
+      if (!refused) {
         break;
       }
     }
@@ -54,6 +59,9 @@ public final class GenericScheduler implements Scheduler {
       for (Evaluation followup : plan.followupEvals()) {
         planner.createEval(followup); // a delayed reschedule: the leader holds it until due
       }
+    }
+    if (refused) {
+      planner.createEval(followUp(eval, ids.get()));
     }
     Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
         .failedTgAllocs(plan == null ? Map.of() : plan.failedGroupAllocs());
@@ -221,6 +229,17 @@ public final class GenericScheduler implements Scheduler {
         List.of(), followup == null ? List.of() : List.of(followup));
   }
 
+
+  /**
+   * The evaluation that finishes the work of one whose last plan the applier still refused in
+   * part (other workers' plans filled its nodes first): pending, so it is scheduled again on
+   * fresher state, as Nomad's {@code max-plan-attempts} follow-up.
+   */
+  static Evaluation followUp(Evaluation eval, String id) {
+    return eval.toBuilder().id(id).status(Evaluation.STATUS_PENDING)
+        .triggeredBy(TRIGGER_MAX_PLAN_ATTEMPTS).previousEval(eval.id()).failedTgAllocs(Map.of())
+        .blockedEval(null).createIndex(0).modifyIndex(0).build();
+  }
 
   static Allocation stop(Allocation a, String why) {
     return a.toBuilder().desiredStatus(Allocation.DESIRED_STOP).desiredDescription(why).build();

@@ -46,11 +46,16 @@ public final class SystemScheduler implements Scheduler {
   @Override
   public void process(Evaluation eval) throws InterruptedException {
     Plan plan = null;
+    boolean refused = false;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       plan = computePlan(state.get(), eval, ids, clock.millis() * 1_000_000L);
-      if (plan.isNoOp() || !planner.submitPlan(plan).partial()) {
+      refused = !plan.isNoOp() && planner.submitPlan(plan).partial();
+      if (!refused) {
         break;
       }
+    }
+    if (refused) {
+      planner.createEval(GenericScheduler.followUp(eval, ids.get()));
     }
     Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
         .failedTgAllocs(plan.failedGroupAllocs());
@@ -84,7 +89,7 @@ public final class SystemScheduler implements Scheduler {
       return new Plan(eval.id(), job, List.of(), stops, null, null, null, false);
     }
     boolean sysbatch = Job.TYPE_SYSBATCH.equals(job.type());
-    NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
+    NodeUsage usage = NodeUsage.forJobAllNodes(state, eval.namespace(), eval.jobId());
     // node id + '\0' + group -> live allocation, and the groups already completed there
     Map<String, Allocation> live = new HashMap<>();
     Map<String, Boolean> completed = new HashMap<>();

@@ -4,15 +4,9 @@ import dev.caravan.cluster.deploy.DeploymentRequests;
 import dev.caravan.cluster.deploy.DeploymentWatcher;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
-import dev.caravan.cluster.scheduler.Plan;
-import dev.caravan.cluster.scheduler.PlanResult;
-import dev.caravan.cluster.scheduler.SchedulerFactory;
-import dev.caravan.cluster.scheduler.feasible.NodeUsage;
-import dev.caravan.cluster.scheduler.Planner;
 import dev.caravan.cluster.state.Command;
 import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
-import dev.caravan.cluster.structs.AllocatedResources;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DrainStrategy;
 import dev.caravan.cluster.structs.Evaluation;
@@ -103,7 +97,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private final java.util.random.RandomGenerator heartbeatJitter = new java.util.SplittableRandom();
   private volatile RaftPeerId leaderId;
   private volatile boolean leader;
-  private volatile Thread worker;
+  private volatile SchedulerWorkers workers;
   private volatile boolean closed;
   private final DispatchBatcher dispatches = new DispatchBatcher();
   /** Concurrent job registrations share Raft entries ({@link Command.JobRegisterBatch}). */
@@ -1077,10 +1071,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         enqueueWhenDue(e);
       }
     }
-    Thread t = new Thread(this::workerLoop, "caravan-scheduler-" + cfg.serverId());
-    t.setDaemon(true);
-    worker = t;
-    t.start();
+    workers = SchedulerWorkers.start(broker, new SchedulerPort(), ClusterServer::newId, clock,
+        cfg.serverId(), SchedulerWorkers.defaultWorkers());
     deploymentWatcher.start(cfg.serverId());
     for (LeadershipListener l : listeners) {
       try {
@@ -1097,10 +1089,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     delayedEvals.clear();
     deploymentWatcher.stop();
     heartbeatDeadlines.clear();
-    Thread t = worker;
-    worker = null;
-    if (t != null) {
-      t.interrupt();
+    SchedulerWorkers w = workers;
+    workers = null;
+    if (w != null) {
+      w.stop();
     }
     for (LeadershipListener l : listeners) {
       try {
@@ -1196,104 +1188,18 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     return out;
   }
 
-  private void workerLoop() {
-    Planner planner = new RaftPlanner();
-    SchedulerFactory schedulers = new SchedulerFactory(this::state, planner, ClusterServer::newId,
-        clock);
-    while (leader && !closed && !Thread.currentThread().isInterrupted()) {
-      Evaluation eval;
-      try {
-        eval = broker.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      try {
-        schedulers.forEval(eval).process(eval);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        if (!closed && leader) {
-          LOG.error("scheduling eval {} failed", eval.id(), e);
-        }
-      } finally {
-        broker.ack(eval);
-      }
-    }
-  }
-
-  /** The plan applier: re-checks placements against the latest state, then commits. */
-  private final class RaftPlanner implements Planner {
-    @Override
-    public PlanResult submitPlan(Plan plan) throws InterruptedException {
-      ClusterState s = state();
-      NodeUsage usage = NodeUsage.resourcesOf(s);
-      for (Allocation stop : plan.stops()) {
-        s.alloc(stop.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
-      }
-      // an in-place update replaces what its allocation already holds
-      for (Allocation p : plan.placements()) {
-        s.alloc(p.id()).filter(a -> !a.isTerminal()).ifPresent(usage::release);
-      }
-      List<Allocation> accepted = new ArrayList<>();
-      boolean partial = false;
-      for (Allocation p : plan.placements()) {
-        Node node = s.node(p.nodeId()).orElse(null);
-        AllocatedResources ask = p.allocatedResources();
-        boolean ok = node != null && node.isSchedulable()
-            && (ask == null || usage.exhaustedDimension(node, ask) == null);
-        if (ok) {
-          usage.add(p);
-          accepted.add(p);
-        } else {
-          partial = true;
-        }
-      }
-      if (partial && plan.allAtOnce()) {
-        accepted.clear();
-      }
-      try {
-        Command.PlanApply apply = new Command.PlanApply(plan.evalId(), slim(accepted, s),
-            partial && plan.allAtOnce() ? List.of() : plan.stops(), now());
-        long index = propose(plan.deployment() == null && plan.deploymentUpdates().isEmpty()
-            ? apply
-            : new Command.DeploymentPlanApply(apply, plan.deployment(), plan.deploymentUpdates()));
-        return new PlanResult(accepted, plan.stops(), index, partial, index);
-      } catch (ClusterException e) {
-        throw new IllegalStateException("plan apply failed: " + e.getMessage(), e);
-      }
+  /** What the scheduler workers and the plan applier use of this server. */
+  private final class SchedulerPort implements PlanApplier.Port {
+    @Override public ClusterState state() {
+      return ClusterServer.this.state();
     }
 
-    /**
-     * Placements without their job when it is the job's latest version (apply links them to
-     * it): a plan of 100 placements no longer writes the job 100 times into the log.
-     */
-    private List<Allocation> slim(List<Allocation> placements, ClusterState s) {
-      List<Allocation> out = new ArrayList<>(placements.size());
-      for (Allocation p : placements) {
-        Job latest = p.job() == null ? null : s.job(p.namespace(), p.jobId()).orElse(null);
-        boolean isLatest = latest != null && latest.version() == p.job().version()
-            && latest.jobModifyIndex() == p.job().jobModifyIndex();
-        out.add(isLatest ? p.toBuilder().job(null).build() : p);
-      }
-      return out;
+    @Override public long propose(Command command) throws ClusterException {
+      return ClusterServer.this.propose(command);
     }
 
-    @Override
-    public void updateEval(Evaluation eval) throws InterruptedException {
-      upsert(eval);
-    }
-
-    @Override
-    public void createEval(Evaluation eval) throws InterruptedException {
-      upsert(eval);
-    }
-
-    private void upsert(Evaluation eval) {
-      try {
-        propose(new Command.EvalUpsert(List.of(eval), now()));
-      } catch (ClusterException e) {
-        throw new IllegalStateException("eval update failed: " + e.getMessage(), e);
-      }
+    @Override public long now() {
+      return ClusterServer.this.now();
     }
   }
 
@@ -1318,9 +1224,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     broker.setEnabled(false);
     delayedEvals.clear();
     deploymentWatcher.stop();
-    Thread t = worker;
-    if (t != null) {
-      t.interrupt();
+    SchedulerWorkers w = workers;
+    workers = null;
+    if (w != null) {
+      w.stop();
     }
   }
 }

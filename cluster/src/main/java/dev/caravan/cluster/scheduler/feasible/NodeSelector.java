@@ -48,7 +48,8 @@ public final class NodeSelector {
       double score) {}
 
   private final List<Node> nodes;
-  private final Map<String, Node> byId = new HashMap<>();
+  /** Nodes by id, built the first time a spread or distinct_property needs it. */
+  private Map<String, Node> byId;
   private final NodeUsage usage;
   private final RandomGenerator random;
   private final Map<TaskGroup, Candidates> candidates = new IdentityHashMap<>();
@@ -62,13 +63,19 @@ public final class NodeSelector {
     final Map<String, Integer> available = new TreeMap<>();
     final Map<String, Integer> classFiltered = new TreeMap<>();
     final Map<String, Integer> constraintFiltered = new TreeMap<>();
+    /** What the group asks for, its distinct_* constraints, preferences and limit. */
+    AllocatedResources ask;
+    final List<Constraint> distinct = new ArrayList<>();
+    final List<Boolean> groupScoped = new ArrayList<>();
+    final List<Affinity> affinities = new ArrayList<>();
+    final List<Spread> spreads = new ArrayList<>();
+    /** Per spread without targets, every value the feasible nodes have. */
+    final List<List<String>> spreadValues = new ArrayList<>();
+    int limit;
   }
 
   public NodeSelector(Collection<Node> nodes, NodeUsage usage, RandomGenerator random) {
     this.nodes = List.copyOf(nodes);
-    for (Node n : this.nodes) {
-      byId.put(n.id(), n);
-    }
     this.usage = usage;
     this.random = random;
   }
@@ -133,13 +140,30 @@ public final class NodeSelector {
     return false;
   }
 
-  private static boolean glob(String pattern, String s) {
-    int star = pattern.indexOf('*');
-    if (star < 0) {
-      return pattern.equals(s);
+  /** {@code *} matches any run of characters (possibly empty); everything else itself. */
+  static boolean glob(String pattern, String s) {
+    int p = 0;
+    int i = 0;
+    int starP = -1;
+    int starI = 0;
+    while (i < s.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        starP = p++;
+        starI = i;
+      } else if (p < pattern.length() && pattern.charAt(p) == s.charAt(i)) {
+        p++;
+        i++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        i = ++starI;
+      } else {
+        return false;
+      }
     }
-    String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q");
-    return s.matches(regex);
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 
   static boolean poolMatches(String jobPool, String nodePool) {
@@ -178,6 +202,30 @@ public final class NodeSelector {
       c.feasible.set(i, c.feasible.get(j));
       c.feasible.set(j, t);
     }
+    c.ask = ask(group);
+    collectDistinct(job.constraints(), false, c.distinct, c.groupScoped);
+    collectDistinct(group.constraints(), true, c.distinct, c.groupScoped);
+    c.affinities.addAll(job.affinities());
+    c.affinities.addAll(group.affinities());
+    for (Task t : group.tasks()) {
+      c.affinities.addAll(t.affinities());
+    }
+    c.spreads.addAll(job.spreads());
+    c.spreads.addAll(group.spreads());
+    for (Spread sp : c.spreads) {
+      List<String> values = new ArrayList<>();
+      if (sp.spreadTarget().isEmpty()) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Node n : c.feasible) {
+          String v = ConstraintChecker.resolve(n, sp.attribute());
+          if (v != null && seen.add(v)) {
+            values.add(v);
+          }
+        }
+      }
+      c.spreadValues.add(values);
+    }
+    c.limit = limit(job, group, c.feasible.size());
     candidates.put(group, c);
     return c;
   }
@@ -200,37 +248,33 @@ public final class NodeSelector {
   /** Chooses a node for one more allocation of the group; see the class comment. */
   public Selection select(Job job, TaskGroup group) {
     Candidates c = candidates(job, group);
-    AllocatedResources base = ask(group);
-    List<Constraint> distinct = new ArrayList<>();
-    List<Boolean> groupScoped = new ArrayList<>();
-    collectDistinct(job.constraints(), false, distinct, groupScoped);
-    collectDistinct(group.constraints(), true, distinct, groupScoped);
-    List<Affinity> affinities = new ArrayList<>(job.affinities());
-    affinities.addAll(group.affinities());
-    group.tasks().forEach(t -> affinities.addAll(t.affinities()));
-    List<Spread> spreads = new ArrayList<>(job.spreads());
-    spreads.addAll(group.spreads());
-    List<Map<String, Integer>> spreadCounts = spreadCounts(job, group, spreads, c.feasible);
-    List<Map<String, Integer>> distinctCounts = distinctCounts(job, group, distinct, groupScoped);
+    AllocatedResources base = c.ask;
+    List<Constraint> distinct = c.distinct;
+    List<Boolean> groupScoped = c.groupScoped;
+    List<Affinity> affinities = c.affinities;
+    List<Spread> spreads = c.spreads;
+    List<Map<String, Integer>> spreadCounts = spreads.isEmpty() ? List.of()
+        : spreadCounts(job, group, c);
+    List<Map<String, Integer>> distinctCounts = distinct.isEmpty() ? List.of()
+        : distinctCounts(job, group, distinct, groupScoped);
 
-    int limit = limit(job, group, c.feasible.size());
     Map<String, Integer> constraintFiltered = new TreeMap<>(c.constraintFiltered);
     Map<String, Integer> classFiltered = new TreeMap<>(c.classFiltered);
     Map<String, Integer> exhausted = new TreeMap<>();
     Map<String, Integer> classExhausted = new TreeMap<>();
     int filtered = c.filtered;
     int exhaustedNodes = 0;
-    int fits = 0;
-    Node best = null;
-    AllocatedResources bestResources = null;
-    double bestScore = Double.NEGATIVE_INFINITY;
+    ScoreLimit<Node> limit = new ScoreLimit<>(c.limit, ScoreLimit.MAX_SKIP,
+        ScoreLimit.SKIP_THRESHOLD);
+    Map<Node, List<AllocatedPort>> portsOf = new IdentityHashMap<>();
     int size = c.feasible.size();
     int visited = 0;
     String[] why = new String[1];
-    while (visited < size && fits < limit) {
+    while (visited < size && limit.wantsMore()) {
       Node n = c.feasible.get((c.cursor + visited) % size);
       visited++;
-      String distinctWhy = distinctViolation(n, job, group, distinct, groupScoped, distinctCounts);
+      String distinctWhy = distinct.isEmpty() ? null
+          : distinctViolation(n, job, group, distinct, groupScoped, distinctCounts);
       if (distinctWhy != null) {
         filtered++;
         constraintFiltered.merge(distinctWhy, 1, Integer::sum);
@@ -252,9 +296,7 @@ public final class NodeSelector {
         }
         continue;
       }
-      fits++;
-      double score = Ranker.binPack(n, usage.cpuUsed(n.id()), usage.memoryUsed(n.id()),
-          base.cpu(), base.memoryMb());
+      double score = Ranker.binPack(n, slot.cpu, slot.memory, base.cpu(), base.memoryMb());
       int parts = 1;
       if (!affinities.isEmpty()) {
         score += Ranker.affinity(n, affinities);
@@ -265,17 +307,16 @@ public final class NodeSelector {
         parts++;
       }
       score /= parts;
-      if (score > bestScore) {
-        bestScore = score;
-        best = n;
-        bestResources = new AllocatedResources(base.tasks(), ports, base.diskMb());
-      }
+      portsOf.put(n, ports);
+      limit.offer(n, score);
     }
     c.cursor = size == 0 ? 0 : (c.cursor + visited) % size;
     AllocMetric metric = new AllocMetric(c.evaluated, filtered, c.available, classFiltered,
         constraintFiltered, exhaustedNodes, classExhausted, exhausted, 0);
+    Node best = limit.best();
     return best == null ? new Selection(null, null, metric, Double.NaN)
-        : new Selection(best, bestResources, metric, bestScore);
+        : new Selection(best, new AllocatedResources(base.tasks(), portsOf.get(best),
+            base.diskMb()), metric, limit.bestScore());
   }
 
   private static void collectDistinct(List<Constraint> from, boolean groupLevel,
@@ -305,18 +346,12 @@ public final class NodeSelector {
   }
 
   /** Per spread, allocations per value; every value a feasible node has starts at 0. */
-  private List<Map<String, Integer>> spreadCounts(Job job, TaskGroup group, List<Spread> spreads,
-      List<Node> feasible) {
+  private List<Map<String, Integer>> spreadCounts(Job job, TaskGroup group, Candidates c) {
     List<Map<String, Integer>> out = new ArrayList<>();
-    for (Spread s : spreads) {
-      Map<String, Integer> counts = valueCounts(job, group.name(), s.attribute());
-      if (s.spreadTarget().isEmpty()) {
-        for (Node n : feasible) {
-          String v = ConstraintChecker.resolve(n, s.attribute());
-          if (v != null) {
-            counts.putIfAbsent(v, 0);
-          }
-        }
+    for (int i = 0; i < c.spreads.size(); i++) {
+      Map<String, Integer> counts = valueCounts(job, group.name(), c.spreads.get(i).attribute());
+      for (String v : c.spreadValues.get(i)) {
+        counts.putIfAbsent(v, 0);
       }
       out.add(counts);
     }
@@ -324,6 +359,12 @@ public final class NodeSelector {
   }
 
   private Map<String, Integer> valueCounts(Job job, String group, String target) {
+    if (byId == null) {
+      byId = new HashMap<>();
+      for (Node n : nodes) {
+        byId.put(n.id(), n);
+      }
+    }
     Map<String, Integer> counts = new HashMap<>();
     usage.nodesOf(job.namespace(), job.id(), group).forEach((nodeId, n) -> {
       Node node = byId.get(nodeId);

@@ -1,0 +1,107 @@
+package dev.caravan.cluster.scheduler.feasible;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.caravan.cluster.state.Command;
+import dev.caravan.cluster.state.Fixtures;
+import dev.caravan.cluster.state.StateImage;
+import dev.caravan.cluster.state.StateMachineCore;
+import dev.caravan.cluster.structs.AllocatedPort;
+import dev.caravan.cluster.structs.AllocatedResources;
+import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Node;
+import dev.caravan.cluster.structs.Resources;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Usage read per node from the state when first looked at, then kept up to date by the pass. */
+class NodeUsageTest {
+  private long index;
+  private StateImage state = StateImage.EMPTY;
+
+  private void apply(Command c) {
+    state = StateMachineCore.apply(state, ++index, c);
+  }
+
+  private static Allocation alloc(String id, String job, String node, int cpu, int port) {
+    return Allocation.builder().id(id).namespace("default").jobId(job).taskGroup("web")
+        .name(job + ".web[0]").nodeId(node)
+        .allocatedResources(new AllocatedResources(
+            Map.of("server", new Resources(cpu, 0, 100, 0, 0)),
+            port > 0 ? List.of(new AllocatedPort("http", port, port, "127.0.0.1")) : List.of(),
+            0))
+        .build();
+  }
+
+  private void setUp() {
+    for (String n : List.of("n1", "n2", "n3")) {
+      apply(new Command.NodeRegister(Fixtures.node(n, 1000, 1000), 0));
+    }
+    apply(new Command.PlanApply("e1", List.of(alloc("a1", "web", "n1", 300, 8080),
+        alloc("a2", "db", "n1", 200, 0), alloc("a3", "web", "n2", 400, 0)), List.of(), 0));
+    // a terminal allocation holds nothing
+    apply(new Command.PlanApply("e2", List.of(), List.of(state.alloc("a2").orElseThrow()
+        .toBuilder().desiredStatus(Allocation.DESIRED_STOP).build()), 0));
+  }
+
+  @Test
+  void readsOnlyTheNodesItIsAskedAboutAndSkipsTerminalAllocations() {
+    setUp();
+    NodeUsage usage = NodeUsage.resourcesOf(state);
+    Node n1 = state.node("n1").orElseThrow();
+
+    assertEquals(300, usage.cpuUsed("n1"));
+    assertEquals("network: reserved port collision", usage.exhaustedDimension(n1,
+        alloc("x", "other", "n1", 10, 8080).allocatedResources()));
+    assertEquals(1, usage.nodesRead());
+  }
+
+  @Test
+  void plannedPlacementsAndStopsChangeTheUsageReadFromTheState() {
+    setUp();
+    NodeUsage usage = NodeUsage.forJob(state, "default", "web");
+    Node n2 = state.node("n2").orElseThrow();
+
+    usage.add(alloc("a4", "web", "n2", 600, 0));
+    assertEquals(1000, usage.cpuUsed("n2"));
+    assertEquals("cpu", usage.exhaustedDimension(n2,
+        alloc("x", "web", "n2", 1, 0).allocatedResources()));
+    usage.release(state.alloc("a3").orElseThrow());
+    assertEquals(600, usage.cpuUsed("n2"));
+    assertNull(usage.exhaustedDimension(n2, alloc("x", "web", "n2", 400, 0).allocatedResources()));
+  }
+
+  @Test
+  void countsTheScheduledJobPerNodeFromItsAllocations() {
+    setUp();
+    NodeUsage usage = NodeUsage.forJob(state, "default", "web");
+
+    assertEquals(1, usage.count("n1", "default", "web", null));
+    assertEquals(1, usage.count("n2", "default", "web", "web"));
+    assertEquals(0, usage.count("n3", "default", "web", null));
+    assertEquals(Map.of("n1", 1, "n2", 1), usage.nodesOf("default", "web", null));
+    // counting the job needed no node's allocations
+    assertEquals(0, usage.nodesRead());
+  }
+
+  @Test
+  void aPassReadingManyNodesReadsTheRestInOnePassWithTheSameResult() {
+    int nodes = 80;
+    List<Allocation> placed = new java.util.ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      apply(new Command.NodeRegister(Fixtures.node("n" + i, 1000, 1000), 0));
+      placed.add(alloc("a" + i, "j" + (i % 3), "n" + i, 10 + i, 0));
+    }
+    apply(new Command.PlanApply("e1", placed, List.of(), 0));
+    NodeUsage usage = NodeUsage.forJob(state, "default", "j0");
+    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before the switch
+
+    for (int i = 0; i < nodes; i++) {
+      assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+    }
+    assertEquals(NodeUsage.lazyReadsFor(nodes), usage.nodesRead());
+    assertEquals(0, usage.cpuUsed("unknown"));
+  }
+}
