@@ -5,6 +5,7 @@ import dev.caravan.cluster.client.ClientConfig;
 import dev.caravan.cluster.client.HttpServers;
 import dev.caravan.cluster.server.ClusterServer;
 import dev.caravan.cluster.server.ServerConfig;
+import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
 import dev.caravan.periodic.PeriodicService;
@@ -42,7 +43,7 @@ public final class Agent implements AutoCloseable {
   private SourceReconciler sources;
   private ClusterServer server;
   private Javalin http;
-  private ClientAgent client;
+  private volatile ClientAgent client;
   private NodeAllocWaiters clientQueries;
   private WebhookReceiver webhooks;
   private PullRequestPreviews previews;
@@ -90,7 +91,7 @@ public final class Agent implements AutoCloseable {
     clientQueries = new NodeAllocWaiters(server);
     http = new HttpApi(server, new SourcesApi(server, sources, config.dataDir().resolve("tmp")),
         webhooks)
-        .withRoutes(new ClientFsApi(server, id -> client == null ? null : client.allocDir(id))::routes)
+        .withRoutes(ClientFsApi.onServer(server, () -> client)::routes)
         .withRoutes(new ClientApi(server, clientQueries)::routes)
         .start(config.bindAddr(), config.httpPort());
     out.println("==> Caravan agent started. API: http://" + config.bindAddr() + ":" + http.port());
@@ -98,7 +99,8 @@ public final class Agent implements AutoCloseable {
     out.flush();
     if (config.clientEnabled()) {
       DriverOptions drivers = driverOptions();
-      client = new ClientAgent(clientConfig(drivers), server, Drivers.load(drivers), clock);
+      client = new ClientAgent(clientConfig(drivers).withHttpAddr(advertised(http.port())), server,
+          Drivers.load(drivers), clock);
       client.start();
     }
     List<SourceConfig> configured = new ArrayList<>();
@@ -113,8 +115,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * A client-only agent: no Raft, no sources, no HTTP API; the client talks to the servers
-   * listed in {@code client.servers} over their HTTP API, failing over between them.
+   * A client-only agent: no Raft, no sources; the client talks to the servers listed in
+   * {@code client.servers} over their HTTP API, failing over between them. It serves the
+   * client's part of the HTTP API (task logs) on {@code bind_addr} and {@code ports.http},
+   * and advertises that address in its node so the servers can forward log reads to it.
    */
   private void startClientOnly(Clock clock) throws Exception {
     if (!config.clientEnabled()) {
@@ -131,13 +135,59 @@ public final class Agent implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("client." + e.getMessage());
     }
+    http = clientHttp().start(config.bindAddr(), config.httpPort());
     DriverOptions drivers = driverOptions();
-    client = new ClientAgent(clientConfig(drivers), servers, Drivers.load(drivers), clock);
+    client = new ClientAgent(clientConfig(drivers).withHttpAddr(advertised(http.port())), servers,
+        Drivers.load(drivers), clock);
     client.start();
     out.println("==> Caravan client agent started. Node: " + client.nodeId() + ", servers: "
-        + String.join(", ", config.clientServers()));
+        + String.join(", ", config.clientServers()) + ", API: http://" + config.bindAddr() + ":"
+        + http.port());
     out.println("    data dir: " + config.dataDir());
     out.flush();
+  }
+
+  /** A client-only agent's HTTP API: the client's filesystem (task logs) endpoints. */
+  private Javalin clientHttp() {
+    ClientFsApi fs = ClientFsApi.onClient(() -> client);
+    return Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      fs.routes(cfg.routes);
+      cfg.routes.exception(HttpApi.ApiException.class,
+          (e, ctx) -> jsonError(ctx, e.status, e.getMessage()));
+      cfg.routes.exception(Exception.class,
+          (e, ctx) -> jsonError(ctx, 500, String.valueOf(e.getMessage())));
+      cfg.routes.error(404, ctx -> {
+        if (ctx.result() == null) {
+          jsonError(ctx, 404, "no such path on a client-only agent: " + ctx.path());
+        }
+      });
+    });
+  }
+
+  private static void jsonError(io.javalin.http.Context ctx, int status, String message) {
+    try {
+      ctx.status(status).contentType("application/json").result(NomadJson.mapper()
+          .writeValueAsBytes(java.util.Map.of("error", message == null ? "" : message)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      ctx.status(500).result("{\"error\":\"internal\"}");
+    }
+  }
+
+  /**
+   * The {@code host:port} this agent's HTTP API is reached at by others: the bind address, or
+   * this host's address when bound to all interfaces.
+   */
+  private String advertised(int port) {
+    String host = config.bindAddr();
+    if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        host = "127.0.0.1";
+      }
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** raw_exec and the docker plugin's settings from the agent config. */
@@ -186,7 +236,7 @@ public final class Agent implements AutoCloseable {
     out.flush();
   }
 
-  /** The HTTP API's port; -1 for a client-only agent, which serves none. */
+  /** The HTTP API's port (a client-only agent's serves the client's endpoints only). */
   public int httpPort() {
     return http == null ? -1 : http.port();
   }

@@ -1,16 +1,25 @@
 package dev.caravan.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.cluster.client.ClientAgent;
 import dev.caravan.cluster.server.Cluster;
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.TaskState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +28,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,22 +43,66 @@ import java.util.stream.Stream;
  * Plain answers raw text; otherwise the body is a sequence of Nomad's JSON frames
  * {@code {"Data": base64, "File": "alloc/logs/...", "Offset": n}}. Following ends when the
  * task is dead and everything it wrote was sent, or when the caller goes away.
+ *
+ * <p>On a server agent, a request for an allocation on another node is forwarded, as Nomad's
+ * servers do, to the HTTP API that node advertises ({@code Node.HTTPAddr}); the answer's
+ * status, content type and body (streamed, for {@code follow}) are passed through. A node
+ * without an address, or one that cannot be reached, is a 502 naming the node and address.
  */
 final class ClientFsApi {
   private static final ObjectMapper JSON = NomadJson.mapper();
   private static final int CHUNK = 64 * 1024;
   private static final long FOLLOW_POLL_MILLIS = 200;
+  /** Marks a forwarded request: its receiver answers from its own files, never forwards again. */
+  static final String FORWARDED_HEADER = "X-Caravan-Forwarded";
+  private static final HttpClient FORWARDER = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(java.time.Duration.ofSeconds(5))
+      .build();
 
-  private final Cluster cluster;
+  private final Function<String, Optional<Allocation>> allocs;
   private final Function<String, Path> allocDirs;
+  private final Nodes nodes;
 
   /**
+   * Where allocations on other nodes are: this agent's own client node id (null for none)
+   * and the cluster's nodes by id.
+   */
+  record Nodes(Supplier<String> localNodeId, Function<String, Optional<Node>> byId) {}
+
+  /**
+   * @param allocs an allocation id to the allocation, with its tasks' current states
    * @param allocDirs an allocation id to its directory on this client (null when the agent
    *     runs no client)
+   * @param nodes where to forward requests for other nodes' allocations; null to never forward
    */
-  ClientFsApi(Cluster cluster, Function<String, Path> allocDirs) {
-    this.cluster = cluster;
+  ClientFsApi(Function<String, Optional<Allocation>> allocs, Function<String, Path> allocDirs,
+      Nodes nodes) {
+    this.allocs = allocs;
     this.allocDirs = allocDirs;
+    this.nodes = nodes;
+  }
+
+  /** A server agent's: allocations from the cluster state, forwarded unless on its client. */
+  static ClientFsApi onServer(Cluster cluster, Supplier<ClientAgent> client) {
+    return new ClientFsApi(id -> cluster.state().alloc(id), id -> {
+      ClientAgent c = client.get();
+      return c == null ? null : c.allocDir(id);
+    }, new Nodes(() -> {
+      ClientAgent c = client.get();
+      return c == null || c.node() == null ? null : c.node().id();
+    }, id -> cluster.state().node(id)));
+  }
+
+  /** A client-only agent's: the allocations its client runs, never forwarded. */
+  static ClientFsApi onClient(Supplier<ClientAgent> client) {
+    return new ClientFsApi(id -> {
+      ClientAgent c = client.get();
+      return c == null ? Optional.empty() : c.allocation(id);
+    }, id -> {
+      ClientAgent c = client.get();
+      return c == null ? null : c.allocDir(id);
+    }, null);
   }
 
   void routes(RoutesConfig routes) {
@@ -73,12 +128,17 @@ final class ClientFsApi {
     boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
     boolean plain = Boolean.parseBoolean(ctx.queryParam("plain"));
 
-    Allocation alloc = cluster.state().alloc(allocId)
+    Allocation alloc = allocs.apply(allocId)
         .orElseThrow(() -> new HttpApi.ApiException(404, "unknown allocation \"" + allocId + "\""));
     TaskGroup group = alloc.job() == null ? null : alloc.job().group(alloc.taskGroup());
     if (group == null || group.task(task) == null) {
       throw new HttpApi.ApiException(404,
           "unknown task \"" + task + "\" in allocation \"" + allocId + "\"");
+    }
+    if (nodes != null && ctx.header(FORWARDED_HEADER) == null
+        && !java.util.Objects.equals(alloc.nodeId(), nodes.localNodeId().get())) {
+      forward(ctx, alloc);
+      return;
     }
     Path allocDir = allocDirs.apply(alloc.id());
     if (allocDir == null || !Files.isDirectory(allocDir)) {
@@ -99,8 +159,54 @@ final class ClientFsApi {
     }
   }
 
+  /** Passes the request on to the HTTP API of the node that holds the allocation. */
+  private void forward(Context ctx, Allocation alloc) throws Exception {
+    Node node = nodes.byId().apply(alloc.nodeId()).orElse(null);
+    String label = node == null ? "node \"" + alloc.nodeId() + "\""
+        : "node \"" + node.name() + "\" (" + node.id() + ")";
+    String address = node == null ? null : node.httpAddr();
+    if (address == null || address.isBlank()) {
+      throw new HttpApi.ApiException(502, "allocation \"" + alloc.id() + "\" runs on " + label
+          + ", which advertises no HTTP address (HTTPAddr) to read its logs from");
+    }
+    String query = ctx.queryString();
+    URI uri;
+    try {
+      uri = URI.create("http://" + address + "/v1/client/fs/logs/"
+          + URLEncoder.encode(alloc.id(), StandardCharsets.UTF_8)
+          + (query == null || query.isEmpty() ? "" : "?" + query));
+    } catch (IllegalArgumentException e) {
+      throw new HttpApi.ApiException(502, label + " advertises an invalid HTTP address \""
+          + address + "\": " + e.getMessage());
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = FORWARDER.send(HttpRequest.newBuilder(uri).header(FORWARDED_HEADER, "1")
+          .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new HttpApi.ApiException(502, "cannot reach " + label + " at " + address
+          + " for the logs of allocation \"" + alloc.id() + "\": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+    ctx.status(response.statusCode()).contentType(
+        response.headers().firstValue("Content-Type").orElse("application/json"));
+    try (InputStream in = response.body()) {
+      OutputStream out = ctx.res().getOutputStream();
+      byte[] buffer = new byte[CHUNK];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (n > 0) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      }
+    } catch (IOException gone) {
+      // either side went away: the answer ends here
+    }
+  }
+
   private boolean taskDead(String allocId, String task) {
-    return cluster.state().alloc(allocId).map(a -> {
+    return allocs.apply(allocId).map(a -> {
       TaskState s = a.taskStates().get(task);
       return a.isTerminal() || (s != null && TaskState.DEAD.equals(s.state()));
     }).orElse(true);

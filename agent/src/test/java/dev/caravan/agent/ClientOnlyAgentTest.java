@@ -83,6 +83,10 @@ class ClientOnlyAgentTest {
         data_dir   = "%s"
         name       = "far-client"
         datacenter = "dc2"
+        bind_addr  = "127.0.0.1"
+        ports {
+          http = %d
+        }
         server {
           enabled = false
         }
@@ -124,7 +128,8 @@ class ClientOnlyAgentTest {
     assertEquals(Node.STATUS_READY, node.status());
     assertEquals(client.client().nodeId(),
         server.state().allocsByJob("default", "far").get(0).nodeId());
-    assertEquals(-1, client.httpPort(), "a client-only agent serves no HTTP API");
+    assertEquals("127.0.0.1:" + client.httpPort(), node.httpAddr(),
+        "the node advertises the client-only agent's own HTTP API");
   }
 
   @Test

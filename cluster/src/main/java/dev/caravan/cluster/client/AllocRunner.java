@@ -66,6 +66,7 @@ final class AllocRunner {
   private final Clock clock;
   private final Consumer<Allocation> reporter;
   private final Map<String, TaskState> states = new ConcurrentHashMap<>();
+  private volatile Allocation lastReported;
   private final Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private final TaskHandleStore store;
@@ -102,6 +103,12 @@ final class AllocRunner {
 
   Allocation alloc() {
     return alloc;
+  }
+
+  /** The allocation as this runner last reported it (its tasks' current states). */
+  Allocation current() {
+    Allocation last = lastReported;
+    return last == null ? alloc : last;
   }
 
   /** The tasks this runner has a driver handle for: started or re-attached, not yet ended. */
@@ -570,13 +577,15 @@ final class AllocRunner {
     Map<String, TaskState> snapshot = new LinkedHashMap<>(states);
     String status = clientStatus(snapshot);
     health.taskStatesChanged(snapshot);
-    reporter.accept(alloc.toBuilder().clientStatus(status).taskStates(snapshot)
+    Allocation now = alloc.toBuilder().clientStatus(status).taskStates(snapshot)
         .deploymentStatus(health.status())
         .clientDescription(switch (status) {
           case Allocation.CLIENT_RUNNING -> "Tasks are running";
           case Allocation.CLIENT_COMPLETE -> "All tasks have completed";
           case Allocation.CLIENT_FAILED -> "Failed tasks";
           default -> "No tasks have started";
-        }).build());
+        }).build();
+    lastReported = now;
+    reporter.accept(now);
   }
 }

@@ -123,6 +123,15 @@ public final class ClientAgent implements AutoCloseable {
     return node;
   }
 
+  /**
+   * An allocation this client runs, with its tasks' current states; empty when it runs no
+   * such allocation (any more).
+   */
+  public java.util.Optional<Allocation> allocation(String allocId) {
+    AllocRunner runner = runners.get(allocId);
+    return runner == null ? java.util.Optional.empty() : java.util.Optional.of(runner.current());
+  }
+
   /** The directory of an allocation on this client: {@code alloc/logs/} holds its task logs. */
   public Path allocDir(String allocId) {
     return allocRoot().resolve(allocId);

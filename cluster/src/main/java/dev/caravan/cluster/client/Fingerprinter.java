@@ -81,6 +81,7 @@ final class Fingerprinter {
         .datacenter(config.datacenter())
         .nodeClass(config.nodeClass())
         .nodePool(config.nodePool())
+        .httpAddr(config.httpAddr())
         .attributes(attrs)
         .meta(config.meta())
         .nodeResources(new NodeResources(mhz, cores, (int) memMb, (int) Math.min(diskMb, Integer.MAX_VALUE)))
