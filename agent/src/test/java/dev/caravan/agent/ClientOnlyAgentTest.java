@@ -98,7 +98,8 @@ class ClientOnlyAgentTest {
             rack = "r7"
           }
         }
-        """.formatted(dir.resolve("client-data"), String.join(", ", addresses)));
+        """.formatted(dir.resolve("client-data"), E2e.freePort(),
+        String.join(", ", addresses)));
     return start(file);
   }
 
