@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code caravan alloc ...}: status of one allocation, its tasks and their recent events. */
 @Command(name = "alloc", description = "Interact with allocations.",
-    subcommands = {AllocCommand.Status.class})
+    subcommands = {AllocCommand.Status.class, AllocLogsCommand.class})
 final class AllocCommand {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX").withZone(ZoneOffset.UTC);

@@ -65,6 +65,44 @@ class AllocCommandTest {
     assertEquals("Error: No allocation(s) with prefix or id \"zz-not-an-alloc\" found\n", r.err);
   }
 
+  @Test
+  void logsPrintsTheOnlyTasksStdoutAndStderrAndTheTail() throws Exception {
+    Allocation done = agent.run(TestAgent.shellJob("talker", Job.TYPE_BATCH,
+        "for i in 1 2 3 4 5; do echo out-$i; done; echo oops >&2"),
+        s -> s.state().equals(TaskState.DEAD));
+    String prefix = done.id().substring(0, 8);
+
+    Result all = cli("alloc", "logs", "-address", agent.address, prefix);
+    Result err = cli("alloc", "logs", "-address", agent.address, "-stderr", prefix, "main");
+    Result tail = cli("alloc", "logs", "-address", agent.address, "-tail", "-n", "2", prefix);
+    Result followed = cli("alloc", "logs", "-address", agent.address, "-f", prefix);
+
+    assertEquals(0, all.code, all.err);
+    assertEquals("out-1\nout-2\nout-3\nout-4\nout-5\n", all.out);
+    assertEquals("oops\n", err.out, err.err);
+    assertEquals("out-4\nout-5\n", tail.out, tail.err);
+    assertEquals(all.out, followed.out, "-f ends when the task is dead: " + followed.err);
+  }
+
+  @Test
+  void logsOfAnUnknownTaskNamesIt() throws Exception {
+    Allocation web = agent.run(TestAgent.shellJob("quiet", Job.TYPE_SERVICE, "exec sleep 300"),
+        s -> s.state().equals(TaskState.RUNNING));
+
+    Result r = cli("alloc", "logs", "-address", agent.address, web.id(), "nope");
+
+    assertEquals(1, r.code);
+    assertEquals("Error: unknown task \"nope\" in allocation \"" + web.id() + "\"\n", r.err);
+  }
+
+  @Test
+  void lastLinesCountsLinesFromTheEnd() {
+    assertEquals("c\n", AllocLogsCommand.lastLines("a\nb\nc\n", 1));
+    assertEquals("b\nc", AllocLogsCommand.lastLines("a\nb\nc", 2));
+    assertEquals("a\nb\nc\n", AllocLogsCommand.lastLines("a\nb\nc\n", 10));
+    assertEquals("", AllocLogsCommand.lastLines("a\n", 0));
+  }
+
   private record Result(int code, String out, String err) {}
 
   private static Result cli(String... args) {
