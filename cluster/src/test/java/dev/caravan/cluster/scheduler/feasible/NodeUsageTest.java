@@ -87,7 +87,7 @@ class NodeUsageTest {
   }
 
   @Test
-  void aPassReadingManyNodesReadsTheRestInOnePassWithTheSameResult() {
+  void aPassReadingEveryNodeReadsEachNodeOnceWithPlannedChangesKept() {
     int nodes = 80;
     List<Allocation> placed = new java.util.ArrayList<>();
     for (int i = 0; i < nodes; i++) {
@@ -96,12 +96,14 @@ class NodeUsageTest {
     }
     apply(new Command.PlanApply("e1", placed, List.of(), 0));
     NodeUsage usage = NodeUsage.forJob(state, "default", "j0");
-    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before the switch
+    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before n5 is read
 
-    for (int i = 0; i < nodes; i++) {
-      assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < nodes; i++) {
+        assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+      }
     }
-    assertEquals(NodeUsage.lazyReadsFor(nodes), usage.nodesRead());
+    assertEquals(nodes, usage.nodesRead());
     assertEquals(0, usage.cpuUsed("unknown"));
   }
 }
