@@ -17,10 +17,37 @@ import org.pcollections.TreePMap;
  * Immutable; {@link #replace} shares structure with the receiver.
  */
 final class AllocIndex {
-  private final TreePMap<String, TreePMap<String, Allocation>> groups;
+  private final TreePMap<String, Group> groups;
   private final Function<Allocation, String> key;
 
-  private AllocIndex(TreePMap<String, TreePMap<String, Allocation>> groups,
+  /**
+   * One group's allocations, with a memo of one function of them: immutable content, so the
+   * memo holds for as long as the group is shared between images (until one of its
+   * allocations changes), and a race only computes it twice.
+   */
+  private static final class Group {
+    final TreePMap<String, Allocation> allocs;
+    private volatile Memo memo;
+
+    Group(TreePMap<String, Allocation> allocs) {
+      this.allocs = allocs;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T memo(Function<List<Allocation>, T> f) {
+      Memo m = memo;
+      if (m != null && m.f == f) {
+        return (T) m.value;
+      }
+      T value = f.apply(List.copyOf(allocs.values()));
+      memo = new Memo(f, value);
+      return value;
+    }
+  }
+
+  private record Memo(Object f, Object value) {}
+
+  private AllocIndex(TreePMap<String, Group> groups,
       Function<Allocation, String> key) {
     this.groups = groups;
     this.key = key;
@@ -40,8 +67,8 @@ final class AllocIndex {
         grouped.computeIfAbsent(k, x -> new TreeMap<>()).put(a.id(), a);
       }
     }
-    TreeMap<String, TreePMap<String, Allocation>> outer = new TreeMap<>();
-    grouped.forEach((k, v) -> outer.put(k, TreePMap.fromSortedMap(v)));
+    TreeMap<String, Group> outer = new TreeMap<>();
+    grouped.forEach((k, v) -> outer.put(k, new Group(TreePMap.fromSortedMap(v))));
     return new AllocIndex(TreePMap.fromSortedMap(outer), key);
   }
 
@@ -50,34 +77,38 @@ final class AllocIndex {
     if (before == after) {
       return this;
     }
-    TreePMap<String, TreePMap<String, Allocation>> next = groups;
+    TreePMap<String, Group> next = groups;
     String from = before == null ? null : key.apply(before);
     String to = after == null ? null : key.apply(after);
     if (from != null && !from.equals(to)) {
-      TreePMap<String, Allocation> group = next.get(from);
+      Group group = next.get(from);
       if (group != null) {
-        group = group.minus(before.id());
-        next = group.isEmpty() ? next.minus(from) : next.plus(from, group);
+        TreePMap<String, Allocation> rest = group.allocs.minus(before.id());
+        next = rest.isEmpty() ? next.minus(from) : next.plus(from, new Group(rest));
       }
     }
     if (to != null) {
-      TreePMap<String, Allocation> group = next.get(to);
-      next = next.plus(to, (group == null ? TreePMap.<String, Allocation>empty() : group)
-          .plus(after.id(), after));
+      Group group = next.get(to);
+      next = next.plus(to, new Group((group == null ? TreePMap.<String, Allocation>empty()
+          : group.allocs).plus(after.id(), after)));
     }
     return next == groups ? this : new AllocIndex(next, key);
   }
 
   /** The allocations under {@code group}, sorted by id; a new list. */
   List<Allocation> get(String group) {
-    TreePMap<String, Allocation> g = groups.get(group);
-    return g == null ? new ArrayList<>() : new ArrayList<>(g.values());
+    Group g = groups.get(group);
+    return g == null ? new ArrayList<>() : new ArrayList<>(g.allocs.values());
   }
 
-  /** The allocations under {@code group}, sorted by id; a view (do not keep across applies). */
-  Iterable<Allocation> view(String group) {
-    TreePMap<String, Allocation> g = groups.get(group);
-    return g == null ? List.of() : g.values();
+  /**
+   * {@code f} of the allocations under {@code group} (sorted by id), memoized with the group:
+   * computed again only after one of them changed. {@code f} must be a pure function and the
+   * same instance at every call (a constant); one memo is kept per group.
+   */
+  <T> T memo(String group, Function<List<Allocation>, T> f) {
+    Group g = groups.get(group);
+    return g == null ? f.apply(List.of()) : g.memo(f);
   }
 
   /**
@@ -91,8 +122,8 @@ final class AllocIndex {
   /** The number of indexed allocations (tests). */
   int size() {
     int n = 0;
-    for (TreePMap<String, Allocation> g : groups.values()) {
-      n += g.size();
+    for (Group g : groups.values()) {
+      n += g.allocs.size();
     }
     return n;
   }

@@ -149,6 +149,12 @@ public final class StateImage implements ClusterState {
     return indexes.allocsByNode().get(nodeId);
   }
 
+  /** Memoized with the node's allocations in the index: recomputed only after they change. */
+  @Override
+  public <T> T summaryOfNode(String nodeId, java.util.function.Function<List<Allocation>, T> f) {
+    return indexes.allocsByNode().memo(nodeId, f);
+  }
+
   @Override
   public Optional<Node> node(String id) {
     return Optional.ofNullable(nodes.get(id));

@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What is in use on each node: CPU, memory and ports of non-terminal allocations, plus how
@@ -149,14 +150,27 @@ public final class NodeUsage {
     nodes.put(nodeId, s);
     if (source != null) {
       nodesRead++;
-      for (Allocation a : source.allocsByNode(nodeId)) {
-        if (!a.isTerminal()) {
-          resources(s, a, 1);
-        }
-      }
+      Used used = source.summaryOfNode(nodeId, USED);
+      s.cpu = used.cpu;
+      s.memory = used.memory;
+      s.ports = used.ports == null ? null : (BitSet) used.ports.clone();
     }
     return s;
   }
+
+  /** What a node's non-terminal allocations hold; immutable (ports never handed out). */
+  private record Used(int cpu, int memory, BitSet ports) {}
+
+  /** The summary of a node's allocations the state memoizes (one constant instance). */
+  private static final Function<List<Allocation>, Used> USED = allocs -> {
+    Slot s = new Slot();
+    for (Allocation a : allocs) {
+      if (!a.isTerminal()) {
+        resources(s, a, 1);
+      }
+    }
+    return new Used(s.cpu, s.memory, s.ports);
+  };
 
   /** Counts a planned or existing allocation against its node. */
   public void add(Allocation a) {
