@@ -3,11 +3,16 @@ package dev.caravan.cluster.deploy;
 import dev.caravan.cluster.server.ClusterException;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.state.Command;
+import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.structs.Deployment;
+import dev.caravan.cluster.structs.DeploymentState;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * in the Raft image, so a new leader simply carries on. Its writes are check-and-set on the
  * deployment's modify index, so a decision made on a stale image changes nothing and is made
  * again on the next pass.
+ *
+ * <p>A pass skips a deployment whose last decision was "nothing changes" when neither the
+ * deployment, its job's versions nor its job's allocations changed since, and no progress
+ * deadline of it has passed since: the decider would decide the same. This is a cache of
+ * decisions only (lost with leadership, rebuilt by the next pass).
  */
 public final class DeploymentWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentWatcher.class);
@@ -39,6 +49,16 @@ public final class DeploymentWatcher {
   private final Clock clock;
   private final Supplier<String> ids;
   private volatile Thread thread;
+  /** Deployments decided "nothing changes", by id, with what that decision read. */
+  private Map<String, Unchanged> unchanged = new HashMap<>();
+
+  /** What a "nothing changes" decision read, by identity; valid while {@code now <= until}. */
+  private record Unchanged(Deployment deployment, List<Job> versions, Object allocs,
+      long until) {
+    boolean holds(Deployment d, List<Job> v, Object a, long now) {
+      return deployment == d && versions == v && allocs == a && now <= until;
+    }
+  }
 
   public DeploymentWatcher(Port port, Clock clock, Supplier<String> ids) {
     this.port = port;
@@ -83,12 +103,30 @@ public final class DeploymentWatcher {
   /** One pass over every active deployment of one image. */
   void pass(ClusterState s) throws InterruptedException {
     long now = clock.millis() * 1_000_000L;
+    Map<String, Unchanged> was = unchanged;
+    Map<String, Unchanged> next = new HashMap<>();
+    unchanged = next;
+    StateImage image = s instanceof StateImage i ? i : null;
     for (Deployment d : s.deployments()) {
       if (!d.isActive()) {
         continue;
       }
+      List<Job> versions = null;
+      Object allocs = null;
+      if (image != null) {
+        versions = image.jobVersions(d.namespace(), d.jobId());
+        allocs = image.allocsByJobToken(d.namespace(), d.jobId());
+        Unchanged u = was.get(d.id());
+        if (u != null && u.holds(d, versions, allocs, now)) {
+          next.put(d.id(), u);
+          continue;
+        }
+      }
       var decision = DeploymentDecider.decide(s, d, now);
       if (decision.isEmpty()) {
+        if (image != null) {
+          next.put(d.id(), new Unchanged(d, versions, allocs, nextDeadline(d, now)));
+        }
         continue;
       }
       try {
@@ -100,6 +138,22 @@ public final class DeploymentWatcher {
         throw new InterruptedException();
       }
     }
+  }
+
+  /**
+   * Until when a "nothing changes" decision made at {@code now} holds by time alone: up to the
+   * first progress deadline not yet passed. Time enters the decider only as "now is past a
+   * group's deadline", so a deadline already passed at {@code now} cannot change it later.
+   */
+  static long nextDeadline(Deployment d, long now) {
+    long until = Long.MAX_VALUE;
+    for (DeploymentState g : d.taskGroups().values()) {
+      long by = g.requireProgressBy();
+      if (by > 0 && by >= now) {
+        until = Math.min(until, by);
+      }
+    }
+    return until;
   }
 
   private Command command(DeploymentDecider.Decision decision, long now) {

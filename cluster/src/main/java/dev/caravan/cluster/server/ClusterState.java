@@ -37,6 +37,14 @@ public interface ClusterState {
 
   List<Allocation> allocsByNode(String nodeId);
 
+  /**
+   * {@code f} of {@link #allocsByNode}: a state may memoize it while the node's allocations are
+   * unchanged, so {@code f} must be a pure function and one constant instance.
+   */
+  default <T> T summaryOfNode(String nodeId, java.util.function.Function<List<Allocation>, T> f) {
+    return f.apply(allocsByNode(nodeId));
+  }
+
   Optional<Node> node(String id);
 
   List<Node> nodes();

@@ -58,10 +58,11 @@ public final class StateImage implements ClusterState {
    * {@code "default"}, as {@link #jobKey} does) with the job id, or the node id with
    * {@code ""}; objects without a job id (or node id) are not indexed.
    */
-  record Indexes(RefIndex allocsByNode, RefIndex allocsByJob, RefIndex evalsByJob,
+  record Indexes(AllocIndex allocsByNode, AllocIndex allocsByJob, RefIndex evalsByJob,
       RefIndex evalsByStatus, RefIndex deploymentsByJob, RefIndex childJobs) {
-    static final Indexes EMPTY = new Indexes(RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY,
-        RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY);
+    static final Indexes EMPTY = new Indexes(AllocIndex.empty(StateImage::nodeKey),
+        AllocIndex.empty(StateImage::jobKey), RefIndex.EMPTY, RefIndex.EMPTY, RefIndex.EMPTY,
+        RefIndex.EMPTY);
   }
 
   StateImage(long index, TreePMap<String, List<Job>> jobs, TreePMap<String, Allocation> allocs,
@@ -129,23 +130,29 @@ public final class StateImage implements ClusterState {
   @Override
   public List<Allocation> allocsByJob(String namespace, String jobId) {
     String ns = ns(namespace);
-    List<Allocation> out = new ArrayList<>();
-    for (String id : indexes.allocsByJob().ids(ns, jobId)) {
-      Allocation a = allocs.get(id);
-      if (ns.equals(a.namespace())) {
-        out.add(a);
-      }
-    }
+    List<Allocation> out = indexes.allocsByJob().get(jobKey(ns, jobId));
+    out.removeIf(a -> !ns.equals(a.namespace())); // grouped under "default" when null
     return out;
+  }
+
+  /**
+   * A token of a job's allocations: the same object ({@code ==}) in two images when none of
+   * the job's allocations was added, removed or replaced between them, a different one
+   * otherwise. For watchers that re-read a job only when it changed.
+   */
+  public Object allocsByJobToken(String namespace, String jobId) {
+    return indexes.allocsByJob().token(jobKey(namespace, jobId));
   }
 
   @Override
   public List<Allocation> allocsByNode(String nodeId) {
-    List<Allocation> out = new ArrayList<>();
-    for (String id : indexes.allocsByNode().ids(nodeId, "")) {
-      out.add(allocs.get(id));
-    }
-    return out;
+    return indexes.allocsByNode().get(nodeId);
+  }
+
+  /** Memoized with the node's allocations in the index: recomputed only after they change. */
+  @Override
+  public <T> T summaryOfNode(String nodeId, java.util.function.Function<List<Allocation>, T> f) {
+    return indexes.allocsByNode().memo(nodeId, f);
   }
 
   @Override
@@ -362,12 +369,6 @@ public final class StateImage implements ClusterState {
 
   /** This image with its secondary indexes built from scratch (restore, and tests). */
   StateImage reindexed() {
-    List<RefIndex.Ref> byNode = new ArrayList<>(allocs.size());
-    List<RefIndex.Ref> allocsByJob = new ArrayList<>(allocs.size());
-    for (Allocation a : allocs.values()) {
-      addRef(byNode, nodeRef(a));
-      addRef(allocsByJob, jobRef(a));
-    }
     List<RefIndex.Ref> evalsByJob = new ArrayList<>(evals.size());
     List<RefIndex.Ref> evalsByStatus = new ArrayList<>(evals.size());
     for (Evaluation e : evals.values()) {
@@ -379,7 +380,8 @@ public final class StateImage implements ClusterState {
     List<RefIndex.Ref> children = new ArrayList<>();
     jobs.values().forEach(v -> addRef(children, parentRef(v.get(0))));
     return new StateImage(index, jobs, allocs, nodes, evals, deployments, periodic, sourceSyncs,
-        gitSources, new Indexes(RefIndex.of(byNode), RefIndex.of(allocsByJob),
+        gitSources, new Indexes(AllocIndex.of(allocs.values(), StateImage::nodeKey),
+            AllocIndex.of(allocs.values(), StateImage::jobKey),
             RefIndex.of(evalsByJob), RefIndex.of(evalsByStatus), RefIndex.of(deploymentsByJob),
             RefIndex.of(children)));
   }
@@ -392,14 +394,14 @@ public final class StateImage implements ClusterState {
 
   // ---- index keys: null when the object is not indexed there ----
 
-  static RefIndex.Ref nodeRef(Allocation a) {
-    return a == null || a.nodeId() == null ? null : new RefIndex.Ref(a.nodeId(), "", a.id());
+  static String nodeKey(Allocation a) {
+    return a.nodeId();
   }
 
-  static RefIndex.Ref jobRef(Allocation a) {
-    return a == null || a.jobId() == null ? null
-        : new RefIndex.Ref(ns(a.namespace()), a.jobId(), a.id());
+  static String jobKey(Allocation a) {
+    return a.jobId() == null ? null : jobKey(a.namespace(), a.jobId());
   }
+
 
   static RefIndex.Ref jobRef(Evaluation e) {
     return e == null || e.jobId() == null ? null

@@ -253,8 +253,7 @@ public final class StateMachineCore {
         .statusDescription(c.description()).statusUpdatedAt(c.time())
         .modifyIndex(tx.index).build());
     if (Node.STATUS_DOWN.equals(c.status())) {
-      for (String id : tx.allocsByNode.ids(c.nodeId(), "")) {
-        Allocation a = tx.alloc(id);
+      for (Allocation a : tx.allocsByNode.get(c.nodeId())) {
         if (!a.isClientTerminal()) {
           tx.putAlloc(a.toBuilder().clientStatus(Allocation.CLIENT_LOST)
               .clientDescription("node " + c.nodeId() + " is down")
@@ -314,8 +313,8 @@ public final class StateMachineCore {
     PeriodicState periodic;
     TreePMap<String, List<SourceSyncRecord>> sourceSyncs;
     TreePMap<String, GitSourceSpec> gitSources;
-    RefIndex allocsByNode;
-    RefIndex allocsByJob;
+    AllocIndex allocsByNode;
+    AllocIndex allocsByJob;
     RefIndex evalsByJob;
     RefIndex evalsByStatus;
     RefIndex deploymentsByJob;
@@ -372,13 +371,8 @@ public final class StateMachineCore {
     void putAlloc(Allocation a) {
       Allocation have = allocs.get(a.id());
       allocs = allocs.plus(a.id(), a);
-      if (have == null || !Objects.equals(have.nodeId(), a.nodeId())) {
-        allocsByNode = allocsByNode.replace(StateImage.nodeRef(have), StateImage.nodeRef(a));
-      }
-      if (have == null || !Objects.equals(have.jobId(), a.jobId())
-          || !Objects.equals(have.namespace(), a.namespace())) {
-        allocsByJob = allocsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(a));
-      }
+      allocsByNode = allocsByNode.replace(have, a);
+      allocsByJob = allocsByJob.replace(have, a);
     }
 
     void putNode(Node n) {
@@ -417,9 +411,8 @@ public final class StateMachineCore {
       Job job = versions.get(0);
       boolean live = false;
       boolean any = false;
-      List<String> ids = allocsByJob.ids(StateImage.ns(job.namespace()), jobId);
-      for (String id : ids) {
-        Allocation a = allocs.get(id);
+      List<Allocation> ofJob = allocsByJob.get(key);
+      for (Allocation a : ofJob) {
         if (Objects.equals(a.namespace(), job.namespace())) {
           any = true;
           if (!a.isTerminal()) {
@@ -438,8 +431,7 @@ public final class StateMachineCore {
         putVersions(key, Collections.unmodifiableList(copy));
         // keep allocations sharing the stored instance of their version (rare: status changes);
         // an allocation shares its job's instance only under that job's key
-        for (String id : ids) {
-          Allocation a = allocs.get(id);
+        for (Allocation a : ofJob) {
           if (a.job() == job) {
             putAlloc(a.toBuilder().job(updated).build());
           }

@@ -196,4 +196,81 @@ class DeploymentDeciderTest {
 
     assertEquals(s.deployment(d.id()), restored.deployment(d.id()));
   }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends java.time.Clock {
+    long millis;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.ofEpochMilli(millis);
+    }
+  }
+
+  @Test
+  void theWatcherSkipsAnUnchangedDeploymentUntilItsAllocationsOrItsDeadlineChangeIt()
+      throws Exception {
+    Job v0 = register(job("a", false, false, 0));
+    deploy(v0, 0, null, null);
+    List<Command> proposed = new ArrayList<>();
+    TestClock clock = new TestClock();
+    DeploymentWatcher watcher = new DeploymentWatcher(new DeploymentWatcher.Port() {
+      @Override
+      public dev.caravan.cluster.server.ClusterState awaitIndex(long minIndex, Duration wait) {
+        return s;
+      }
+
+      @Override
+      public void propose(Command command) {
+        proposed.add(command);
+        try {
+          apply(command);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }
+
+      @Override
+      public boolean isLeader() {
+        return true;
+      }
+    }, clock, () -> "e" + proposed.size());
+
+    clock.millis = 20_000;
+    watcher.pass(s); // records the two placed allocations
+    watcher.pass(s); // nothing changes: remembered
+    assertEquals(1, proposed.size());
+    clock.millis = 50_000;
+    watcher.pass(s);
+    assertEquals(1, proposed.size());
+
+    // an allocation of the job turns healthy: decided again
+    apply(new Command.AllocClientUpdate(List.of(Allocation.builder().id("d0-a0").jobId("web")
+        .clientStatus(Allocation.CLIENT_RUNNING)
+        .deploymentStatus(new AllocDeploymentStatus(true, 40 * SECOND, false, 0)).build()),
+        List.of(), 0));
+    watcher.pass(s);
+    assertEquals(2, proposed.size());
+    Deployment d = s.deployment("d0").orElseThrow();
+    assertEquals(1, d.taskGroups().get("web").healthyAllocs());
+    long deadline = d.taskGroups().get("web").requireProgressBy();
+    watcher.pass(s);
+    assertEquals(2, proposed.size());
+
+    // no change but the time: the progress deadline passing fails the deployment
+    clock.millis = deadline / 1_000_000L + 1;
+    watcher.pass(s);
+    assertEquals(3, proposed.size());
+    assertEquals(Deployment.STATUS_FAILED, s.deployment("d0").orElseThrow().status());
+  }
 }

@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What is in use on each node: CPU, memory and ports of non-terminal allocations, plus how
@@ -46,21 +47,16 @@ public final class NodeUsage {
   private final String focusNamespace;
   private final String focusJobId;
   private final boolean countJobs;
-  /** Nodes read one by one before the rest are read in one pass over all allocations. */
-  private final int lazyReads;
-  /** True once every node's usage has been read (one pass over all allocations). */
-  private boolean allRead;
   private int nodesRead;
 
   /** Usage that counts allocations of every job (tests, small states). */
   public NodeUsage() {
-    this(null, null, null, true, 0);
+    this(null, null, null, true);
   }
 
   private NodeUsage(ClusterState source, String focusNamespace, String focusJobId,
-      boolean countJobs, int lazyReads) {
+      boolean countJobs) {
     this.source = source;
-    this.lazyReads = lazyReads;
     this.focusNamespace = focusNamespace == null ? "default" : focusNamespace;
     this.focusJobId = focusJobId;
     this.countJobs = countJobs;
@@ -83,8 +79,7 @@ public final class NodeUsage {
    * a node read from the node's allocations when it is first looked at.
    */
   public static NodeUsage forJob(ClusterState state, String namespace, String jobId) {
-    NodeUsage u = new NodeUsage(state, namespace, jobId, true,
-        lazyReadsFor(state.nodes().size()));
+    NodeUsage u = new NodeUsage(state, namespace, jobId, true);
     for (Allocation a : state.allocsByJob(namespace, jobId)) {
       if (!a.isTerminal() && a.nodeId() != null) {
         u.count(a, 1);
@@ -98,7 +93,7 @@ public final class NodeUsage {
    * passes that look at every node (system jobs).
    */
   public static NodeUsage forJobAllNodes(ClusterState state, String namespace, String jobId) {
-    NodeUsage u = new NodeUsage(null, namespace, jobId, true, 0);
+    NodeUsage u = new NodeUsage(null, namespace, jobId, true);
     for (Allocation a : state.allocs()) {
       if (!a.isTerminal()) {
         u.add(a);
@@ -109,18 +104,7 @@ public final class NodeUsage {
 
   /** CPU, memory and ports only, read per node when first needed, as the plan applier needs. */
   public static NodeUsage resourcesOf(ClusterState state) {
-    return new NodeUsage(state, null, null, false, Integer.MAX_VALUE);
-  }
-
-  /**
-   * How many nodes a scheduling pass reads one by one before it reads all allocations in one
-   * pass instead: a node read costs a lookup per allocation on it, the single pass a step per
-   * allocation in the state, so past about {@code nodes / log2(allocations)} node reads the
-   * single pass is cheaper (a pass placing 100 allocations on 5,000 nodes reads about 1,300).
-   * Small passes (a replacement, a scale-up by a few) read a few dozen nodes.
-   */
-  static int lazyReadsFor(int nodes) {
-    return Math.max(32, nodes / 16);
+    return new NodeUsage(state, null, null, false);
   }
 
   /** How many nodes' allocations were read from the state (what a pass cost). */
@@ -150,45 +134,43 @@ public final class NodeUsage {
     if (s != null) {
       return s;
     }
-    if (source == null || allRead) {
+    if (source == null) {
       return EMPTY;
     }
     return load(nodeId);
   }
 
+  /**
+   * The node's slot, read from the state the first time. A read costs O(allocations on the
+   * node) (the state indexes allocations by node), so reading every node one at a time costs
+   * no more than one pass over all allocations: there is no switch to such a pass.
+   */
   private Slot load(String nodeId) {
-    if (source != null && !allRead && nodesRead >= lazyReads) {
-      readAll();
-      Slot s = nodes.get(nodeId);
-      if (s != null) {
-        return s;
-      }
-    }
     Slot s = new Slot();
     nodes.put(nodeId, s);
-    if (source != null && !allRead) {
+    if (source != null) {
       nodesRead++;
-      for (Allocation a : source.allocsByNode(nodeId)) {
-        if (!a.isTerminal()) {
-          resources(s, a, 1);
-        }
-      }
+      Used used = source.summaryOfNode(nodeId, USED);
+      s.cpu = used.cpu;
+      s.memory = used.memory;
+      s.ports = used.ports == null ? null : (BitSet) used.ports.clone();
     }
     return s;
   }
 
-  /** Reads the usage of every node not read yet in one pass over all allocations. */
-  private void readAll() {
-    Map<String, Slot> read = new HashMap<>();
-    for (Allocation a : source.allocs()) {
-      if (a.isTerminal() || a.nodeId() == null || nodes.containsKey(a.nodeId())) {
-        continue;
+  /** What a node's non-terminal allocations hold; immutable (ports never handed out). */
+  private record Used(int cpu, int memory, BitSet ports) {}
+
+  /** The summary of a node's allocations the state memoizes (one constant instance). */
+  private static final Function<List<Allocation>, Used> USED = allocs -> {
+    Slot s = new Slot();
+    for (Allocation a : allocs) {
+      if (!a.isTerminal()) {
+        resources(s, a, 1);
       }
-      resources(read.computeIfAbsent(a.nodeId(), k -> new Slot()), a, 1);
     }
-    nodes.putAll(read);
-    allRead = true;
-  }
+    return new Used(s.cpu, s.memory, s.ports);
+  };
 
   /** Counts a planned or existing allocation against its node. */
   public void add(Allocation a) {

@@ -87,7 +87,7 @@ class NodeUsageTest {
   }
 
   @Test
-  void aPassReadingManyNodesReadsTheRestInOnePassWithTheSameResult() {
+  void aPassReadingEveryNodeReadsEachNodeOnceWithPlannedChangesKept() {
     int nodes = 80;
     List<Allocation> placed = new java.util.ArrayList<>();
     for (int i = 0; i < nodes; i++) {
@@ -96,12 +96,41 @@ class NodeUsageTest {
     }
     apply(new Command.PlanApply("e1", placed, List.of(), 0));
     NodeUsage usage = NodeUsage.forJob(state, "default", "j0");
-    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before the switch
+    usage.add(alloc("extra", "j0", "n5", 7, 0)); // a placement before n5 is read
 
-    for (int i = 0; i < nodes; i++) {
-      assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < nodes; i++) {
+        assertEquals(10 + i + (i == 5 ? 7 : 0), usage.cpuUsed("n" + i), "n" + i);
+      }
     }
-    assertEquals(NodeUsage.lazyReadsFor(nodes), usage.nodesRead());
+    assertEquals(nodes, usage.nodesRead());
     assertEquals(0, usage.cpuUsed("unknown"));
+  }
+
+  @Test
+  void aNodesMemoizedUsageFollowsItsAllocationsAcrossImages() {
+    setUp();
+    StateImage before = state;
+    Node n1 = before.node("n1").orElseThrow();
+    NodeUsage first = NodeUsage.resourcesOf(before);
+    assertEquals(300, first.cpuUsed("n1"));
+    // a pass changing its own copy leaves the memo alone
+    first.add(alloc("p", "web", "n1", 50, 9090));
+    assertEquals(300, NodeUsage.resourcesOf(before).cpuUsed("n1"));
+    assertNull(NodeUsage.resourcesOf(before).exhaustedDimension(n1,
+        alloc("x", "other", "n1", 1, 9090).allocatedResources()));
+
+    apply(new Command.PlanApply("e3", List.of(alloc("a5", "db", "n1", 100, 9090)), List.of(), 0));
+    NodeUsage after = NodeUsage.resourcesOf(state);
+    assertEquals(400, after.cpuUsed("n1"));
+    assertEquals("network: reserved port collision", after.exhaustedDimension(n1,
+        alloc("x", "other", "n1", 1, 9090).allocatedResources()));
+    assertEquals(400, NodeUsage.resourcesOf(state).cpuUsed("n1"));
+    // the older image still reads what it held
+    assertEquals(300, NodeUsage.resourcesOf(before).cpuUsed("n1"));
+    // stopping an allocation changes the node's usage too
+    apply(new Command.PlanApply("e4", List.of(), List.of(state.alloc("a1").orElseThrow()
+        .toBuilder().desiredStatus(Allocation.DESIRED_STOP).build()), 0));
+    assertEquals(100, NodeUsage.resourcesOf(state).cpuUsed("n1"));
   }
 }

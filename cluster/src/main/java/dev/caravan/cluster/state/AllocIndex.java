@@ -1,0 +1,130 @@
+package dev.caravan.cluster.state;
+
+import dev.caravan.cluster.structs.Allocation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.pcollections.TreePMap;
+
+/**
+ * A persistent secondary index of allocations that holds the {@link Allocation} objects
+ * themselves: from a group key (a node id, or a namespace and job id) to the group's
+ * allocations sorted by id, as the primary map is. A read costs O(log n + result) with no
+ * look-up in the primary map; an apply replaces the object under its group in O(log n).
+ * Immutable; {@link #replace} shares structure with the receiver.
+ */
+final class AllocIndex {
+  private final TreePMap<String, Group> groups;
+  private final Function<Allocation, String> key;
+
+  /**
+   * One group's allocations, with a memo of one function of them: immutable content, so the
+   * memo holds for as long as the group is shared between images (until one of its
+   * allocations changes), and a race only computes it twice.
+   */
+  private static final class Group {
+    final TreePMap<String, Allocation> allocs;
+    private volatile Memo memo;
+
+    Group(TreePMap<String, Allocation> allocs) {
+      this.allocs = allocs;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T memo(Function<List<Allocation>, T> f) {
+      Memo m = memo;
+      if (m != null && m.f == f) {
+        return (T) m.value;
+      }
+      T value = f.apply(List.copyOf(allocs.values()));
+      memo = new Memo(f, value);
+      return value;
+    }
+  }
+
+  private record Memo(Object f, Object value) {}
+
+  private AllocIndex(TreePMap<String, Group> groups,
+      Function<Allocation, String> key) {
+    this.groups = groups;
+    this.key = key;
+  }
+
+  /** An empty index grouping by {@code key} (null: the allocation is not indexed). */
+  static AllocIndex empty(Function<Allocation, String> key) {
+    return new AllocIndex(TreePMap.empty(), key);
+  }
+
+  /** Builds the index at once (restore): grouped, then each tree built from a sorted map. */
+  static AllocIndex of(Iterable<Allocation> allocs, Function<Allocation, String> key) {
+    Map<String, TreeMap<String, Allocation>> grouped = new HashMap<>();
+    for (Allocation a : allocs) {
+      String k = key.apply(a);
+      if (k != null) {
+        grouped.computeIfAbsent(k, x -> new TreeMap<>()).put(a.id(), a);
+      }
+    }
+    TreeMap<String, Group> outer = new TreeMap<>();
+    grouped.forEach((k, v) -> outer.put(k, new Group(TreePMap.fromSortedMap(v))));
+    return new AllocIndex(TreePMap.fromSortedMap(outer), key);
+  }
+
+  /** The index after an allocation changed from {@code before} to {@code after} (either null). */
+  AllocIndex replace(Allocation before, Allocation after) {
+    if (before == after) {
+      return this;
+    }
+    TreePMap<String, Group> next = groups;
+    String from = before == null ? null : key.apply(before);
+    String to = after == null ? null : key.apply(after);
+    if (from != null && !from.equals(to)) {
+      Group group = next.get(from);
+      if (group != null) {
+        TreePMap<String, Allocation> rest = group.allocs.minus(before.id());
+        next = rest.isEmpty() ? next.minus(from) : next.plus(from, new Group(rest));
+      }
+    }
+    if (to != null) {
+      Group group = next.get(to);
+      next = next.plus(to, new Group((group == null ? TreePMap.<String, Allocation>empty()
+          : group.allocs).plus(after.id(), after)));
+    }
+    return next == groups ? this : new AllocIndex(next, key);
+  }
+
+  /** The allocations under {@code group}, sorted by id; a new list. */
+  List<Allocation> get(String group) {
+    Group g = groups.get(group);
+    return g == null ? new ArrayList<>() : new ArrayList<>(g.allocs.values());
+  }
+
+  /**
+   * {@code f} of the allocations under {@code group} (sorted by id), memoized with the group:
+   * computed again only after one of them changed. {@code f} must be a pure function and the
+   * same instance at every call (a constant); one memo is kept per group.
+   */
+  <T> T memo(String group, Function<List<Allocation>, T> f) {
+    Group g = groups.get(group);
+    return g == null ? f.apply(List.of()) : g.memo(f);
+  }
+
+  /**
+   * The group's current tree, or null when empty: the same object in two indexes exactly when
+   * the group did not change between them (change detection).
+   */
+  Object token(String group) {
+    return groups.get(group);
+  }
+
+  /** The number of indexed allocations (tests). */
+  int size() {
+    int n = 0;
+    for (Group g : groups.values()) {
+      n += g.allocs.size();
+    }
+    return n;
+  }
+}
