@@ -22,7 +22,6 @@ import java.util.function.Supplier;
  * fresher state when the applier refused part of it.
  */
 public final class GenericScheduler implements Scheduler {
-  private static final int MAX_ATTEMPTS = 3;
   /** Nomad's trigger for the follow-up of an evaluation whose plans kept being refused. */
   static final String TRIGGER_MAX_PLAN_ATTEMPTS = "max-plan-attempts";
 
@@ -41,42 +40,7 @@ public final class GenericScheduler implements Scheduler {
 
   @Override
   public void process(Evaluation eval) throws InterruptedException {
-    Plan plan = null;
-    boolean refused = false;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      plan = computePlan(state.get(), eval, ids, clock.millis() * 1_000_000L);
-      if (plan.isNoOp()) {
-        refused = false;
-        break;
-      }
-      PlanResult result = planner.submitPlan(plan);
-      refused = result.partial();
-      if (!refused) {
-        break;
-      }
-    }
-    if (plan != null) {
-      for (Evaluation followup : plan.followupEvals()) {
-        planner.createEval(followup); // a delayed reschedule: the leader holds it until due
-      }
-    }
-    if (refused) {
-      planner.createEval(followUp(eval, ids.get()));
-    }
-    Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
-        .failedTgAllocs(plan == null ? Map.of() : plan.failedGroupAllocs());
-    if (plan != null && !plan.failedGroupAllocs().isEmpty()) {
-      if (Evaluation.STATUS_BLOCKED.equals(eval.status())) {
-        planner.updateEval(eval.toBuilder().failedTgAllocs(plan.failedGroupAllocs()).build());
-        return;
-      }
-      String blockedId = ids.get();
-      planner.createEval(eval.toBuilder().id(blockedId).status(Evaluation.STATUS_BLOCKED)
-          .triggeredBy(Evaluation.TRIGGER_QUEUED_ALLOCS).previousEval(eval.id())
-          .failedTgAllocs(plan.failedGroupAllocs()).createIndex(0).modifyIndex(0).build());
-      done.blockedEval(blockedId);
-    }
-    planner.updateEval(done.build());
+    EvalRun.process(eval, GenericScheduler::computePlan, state, planner, ids, clock);
   }
 
   /** The plan for one evaluation against one state image. Pure. */

@@ -28,7 +28,6 @@ import java.util.function.Supplier;
  * <p>{@link #computePlan} is pure; {@link #process} submits through the {@link Planner}.
  */
 public final class SystemScheduler implements Scheduler {
-  private static final int MAX_ATTEMPTS = 3;
 
   private final Supplier<ClusterState> state;
   private final Planner planner;
@@ -45,32 +44,7 @@ public final class SystemScheduler implements Scheduler {
 
   @Override
   public void process(Evaluation eval) throws InterruptedException {
-    Plan plan = null;
-    boolean refused = false;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      plan = computePlan(state.get(), eval, ids, clock.millis() * 1_000_000L);
-      refused = !plan.isNoOp() && planner.submitPlan(plan).partial();
-      if (!refused) {
-        break;
-      }
-    }
-    if (refused) {
-      planner.createEval(GenericScheduler.followUp(eval, ids.get()));
-    }
-    Evaluation.Builder done = eval.toBuilder().status(Evaluation.STATUS_COMPLETE)
-        .failedTgAllocs(plan.failedGroupAllocs());
-    if (!plan.failedGroupAllocs().isEmpty()) {
-      if (Evaluation.STATUS_BLOCKED.equals(eval.status())) {
-        planner.updateEval(eval.toBuilder().failedTgAllocs(plan.failedGroupAllocs()).build());
-        return;
-      }
-      String blockedId = ids.get();
-      planner.createEval(eval.toBuilder().id(blockedId).status(Evaluation.STATUS_BLOCKED)
-          .triggeredBy(Evaluation.TRIGGER_QUEUED_ALLOCS).previousEval(eval.id())
-          .failedTgAllocs(plan.failedGroupAllocs()).createIndex(0).modifyIndex(0).build());
-      done.blockedEval(blockedId);
-    }
-    planner.updateEval(done.build());
+    EvalRun.process(eval, SystemScheduler::computePlan, state, planner, ids, clock);
   }
 
   /** The plan for one evaluation of a system or sysbatch job. Pure. */
