@@ -23,21 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A client-only agent reaches its servers over their HTTP API and fails over between them. */
 class ClientOnlyAgentTest {
-  private final List<Agent> agents = new ArrayList<>();
+  private final ConfiguredAgents agents = new ConfiguredAgents();
 
   @AfterEach
   void stopAgents() {
-    // the client first: it must not outlive the servers it reports to
-    for (int i = agents.size() - 1; i >= 0; i--) {
-      agents.get(i).close();
-    }
+    agents.close();
   }
 
   private Agent start(Path file) throws Exception {
-    Agent a = Agent.start(AgentConfigParser.parse(file, AgentConfig.dev(null)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
-    agents.add(a);
-    return a;
+    return agents.start(file);
   }
 
   private List<Agent> startServers(Path dir, int count) throws Exception {
@@ -116,7 +110,7 @@ class ClientOnlyAgentTest {
   @Test
   void clientOnlyAgentRegistersOverHttpAndRunsAMockJob(@TempDir Path dir) throws Exception {
     ClusterServer server = startServers(dir, 1).get(0).server();
-    Agent client = startClient(dir, agents);
+    Agent client = startClient(dir, agents.list());
 
     server.registerJob(new Cluster.JobRegisterRequest(mockJob("far"), false, 0));
 
@@ -143,7 +137,7 @@ class ClientOnlyAgentTest {
     awaitRunning(other.server(), "before");
 
     first.close();
-    agents.remove(first);
+    agents.forget(first);
     other.server().registerJob(new Cluster.JobRegisterRequest(mockJob("after"), false, 0));
 
     awaitRunning(other.server(), "after");
@@ -164,7 +158,7 @@ class ClientOnlyAgentTest {
     Allocation before = server.server().state().allocsByJob("default", "steady").get(0);
 
     server.close();
-    agents.remove(server);
+    agents.forget(server);
     Thread.sleep(3_000); // the client retries, backing off, with no server to answer
     Agent back = start(dir.resolve("server0.hcl"));
     E2e.awaitTrue(back.server()::isLeader, "the restarted server leads");

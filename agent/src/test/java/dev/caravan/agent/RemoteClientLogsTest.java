@@ -10,16 +10,12 @@ import dev.caravan.cluster.server.ClusterServer;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.TaskState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -33,20 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RemoteClientLogsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private final List<Agent> agents = new ArrayList<>();
+  private final ConfiguredAgents agents = new ConfiguredAgents();
 
   @AfterEach
   void stopAgents() {
-    for (int i = agents.size() - 1; i >= 0; i--) {
-      agents.get(i).close();
-    }
+    agents.close();
   }
 
   private Agent start(Path file) throws Exception {
-    Agent a = Agent.start(AgentConfigParser.parse(file, AgentConfig.dev(null)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
-    agents.add(a);
-    return a;
+    return agents.start(file);
   }
 
   /** A server agent without a client, and a client-only agent reporting to it. */
@@ -170,7 +161,7 @@ class RemoteClientLogsTest {
         "echo bye; exec sleep 300"), s -> s.state().equals(TaskState.RUNNING));
     String address = "127.0.0.1:" + client.httpPort();
     client.close();
-    agents.remove(client);
+    agents.forget(client);
 
     HttpResponse<String> r = get(server, "/v1/client/fs/logs/" + web.id()
         + "?task=main&type=stdout&plain=true");
