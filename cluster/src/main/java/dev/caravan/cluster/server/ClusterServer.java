@@ -5,7 +5,6 @@ import dev.caravan.cluster.deploy.DeploymentWatcher;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
 import dev.caravan.cluster.state.Command;
-import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DrainStrategy;
@@ -49,7 +48,6 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -253,22 +251,26 @@ public final class ClusterServer implements Cluster, AutoCloseable {
    * round trips (the blocking one took about twice as long per write).
    */
   long propose(Command command) throws ClusterException {
-    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(command)));
-    RaftClientReply reply = proposeLocally(message);
-    if (reply == null) {
-      reply = proposeThroughClient(message);
-    }
-    if (!reply.isSuccess()) {
-      throw new ClusterException(503, "raft write failed: " + reply.getException());
-    }
-    long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+    Message message = sm.message(command);
     try {
-      sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClusterException(503, "interrupted", e);
+      RaftClientReply reply = proposeLocally(message);
+      if (reply == null) {
+        reply = proposeThroughClient(message);
+      }
+      if (!reply.isSuccess()) {
+        throw new ClusterException(503, "raft write failed: " + reply.getException());
+      }
+      long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+      try {
+        sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException(503, "interrupted", e);
+      }
+      return index;
+    } finally {
+      sm.proposalDone(message);
     }
-    return index;
   }
 
   /**
