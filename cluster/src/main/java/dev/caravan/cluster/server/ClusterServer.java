@@ -65,6 +65,20 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
   private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final long SNAPSHOT_THRESHOLD = 8192;
+
+  static {
+    // A Ratis follower continues every appendEntries with thenComposeAsync on the common
+    // pool. With one or two cores the common pool's parallelism is 1, and CompletableFuture
+    // then starts a new thread per task: a thread per replicated batch on every follower
+    // (~100 a second under load, each one scheduled on a busy machine before the follower
+    // can answer). Two workers avoid that; only effective if set before the pool is first
+    // used, and never overrides an operator's setting.
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null) {
+      System.setProperty(parallelism,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
+  }
   private static final int MAX_HEARTBEATS_PER_SECOND = 50;
 
   private final ServerConfig cfg;
