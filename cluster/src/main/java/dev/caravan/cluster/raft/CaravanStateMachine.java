@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import java.util.function.BiConsumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -33,6 +35,8 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,15 +267,66 @@ public final class CaravanStateMachine extends BaseStateMachine {
     super.close();
   }
 
+  /**
+   * This server's proposals in flight, by their bytes: when the entry comes back through the
+   * log (on a follower that forwarded it, or on a leader whose transaction context was not
+   * kept) the command is taken from here instead of being decoded again.
+   */
+  private final ConcurrentHashMap<ByteString, Command> ownProposals = new ConcurrentHashMap<>();
+
+  /**
+   * Encodes a proposal of this server. The message carries the command next to its bytes, so
+   * the leader proposing locally hands the command itself to {@link #startTransaction}; until
+   * {@link #proposalDone} the command also answers for its bytes when they are applied here.
+   */
+  public Message message(Command command) {
+    ByteString bytes = UnsafeByteOperations.unsafeWrap(CommandCodec.encode(command));
+    ownProposals.put(bytes, command);
+    return new CommandMessage(command, bytes);
+  }
+
+  /** The proposal was applied here, or failed: its bytes are no longer expected. */
+  public void proposalDone(Message message) {
+    ownProposals.remove(message.getContent());
+  }
+
+  private record CommandMessage(Command command, ByteString getContent) implements Message {
+    /** Short: Ratis prints requests in its logs, and a command may be a whole job or plan. */
+    @Override
+    public String toString() {
+      return "Command{Type=" + command.typeCode() + ", length=" + getContent.size() + "}";
+    }
+  }
+
+  /**
+   * On the leader, before the entry reaches the log: decodes the command (on the caller's
+   * thread, not the single applier thread) and keeps it with the transaction, so that
+   * {@link #applyTransaction} on the leader does not decode it again. Bytes that are not a
+   * command are refused here and never reach the log.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    Command command = request.getMessage() instanceof CommandMessage m ? m.command()
+        : CommandCodec.decode(request.getMessage().getContent().toByteArray());
+    return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
+        .setStateMachineContext(command).build();
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
-    Command command = null;
-    try {
-      command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-    } catch (IOException | RuntimeException e) {
-      LOG.error("skipping undecodable entry at index {}: {}", index, e.toString());
+    Command command = trx.getStateMachineContext() instanceof Command c ? c : null;
+    ByteString data = entry.getStateMachineLogEntry().getLogData();
+    if (command == null) {
+      command = ownProposals.get(data);
+    }
+    if (command == null) { // another server's proposal, or a replayed log
+      try {
+        command = CommandCodec.decode(data.toByteArray());
+      } catch (IOException | RuntimeException e) {
+        LOG.error("skipping undecodable entry at index {}: {}", index, e.toString());
+      }
     }
     StateImage next;
     synchronized (monitor) {

@@ -5,7 +5,6 @@ import dev.caravan.cluster.deploy.DeploymentWatcher;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
 import dev.caravan.cluster.state.Command;
-import dev.caravan.cluster.state.CommandCodec;
 import dev.caravan.cluster.state.StateImage;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.DrainStrategy;
@@ -49,7 +48,6 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +65,20 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
   private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final long SNAPSHOT_THRESHOLD = 8192;
+
+  static {
+    // A Ratis follower continues every appendEntries with thenComposeAsync on the common
+    // pool. With one or two cores the common pool's parallelism is 1, and CompletableFuture
+    // then starts a new thread per task: a thread per replicated batch on every follower
+    // (~100 a second under load, each one scheduled on a busy machine before the follower
+    // can answer). Two workers avoid that; only effective if set before the pool is first
+    // used, and never overrides an operator's setting.
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null) {
+      System.setProperty(parallelism,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
+  }
   private static final int MAX_HEARTBEATS_PER_SECOND = 50;
 
   private final ServerConfig cfg;
@@ -253,22 +265,26 @@ public final class ClusterServer implements Cluster, AutoCloseable {
    * round trips (the blocking one took about twice as long per write).
    */
   long propose(Command command) throws ClusterException {
-    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(command)));
-    RaftClientReply reply = proposeLocally(message);
-    if (reply == null) {
-      reply = proposeThroughClient(message);
-    }
-    if (!reply.isSuccess()) {
-      throw new ClusterException(503, "raft write failed: " + reply.getException());
-    }
-    long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+    Message message = sm.message(command);
     try {
-      sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClusterException(503, "interrupted", e);
+      RaftClientReply reply = proposeLocally(message);
+      if (reply == null) {
+        reply = proposeThroughClient(message);
+      }
+      if (!reply.isSuccess()) {
+        throw new ClusterException(503, "raft write failed: " + reply.getException());
+      }
+      long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+      try {
+        sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException(503, "interrupted", e);
+      }
+      return index;
+    } finally {
+      sm.proposalDone(message);
     }
-    return index;
   }
 
   /**

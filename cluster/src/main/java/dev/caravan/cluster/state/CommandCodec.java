@@ -5,13 +5,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.caravan.cluster.structs.NomadJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /** Commands on the wire: {@code {"Type": <code>, "Command": {...}}}; never ordinals. */
 public final class CommandCodec {
-  private static final ObjectMapper MAPPER = NomadJson.create();
+  /**
+   * Blackbird replaces reflective getter/setter/constructor calls with generated lambdas: every
+   * command is encoded once and decoded on each server, so this mapper is on the write path.
+   */
+  private static final ObjectMapper MAPPER =
+      NomadJson.create().registerModule(new BlackbirdModule());
 
   private CommandCodec() {}
 
