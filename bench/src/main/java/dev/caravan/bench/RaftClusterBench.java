@@ -30,6 +30,7 @@ public final class RaftClusterBench {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 500;
     Path dir = TempDirs.create("caravan-raft-bench-");
     List<String> peers = List.of("127.0.0.1:" + SchedulerThroughputBench.freePort(),
         "127.0.0.1:" + SchedulerThroughputBench.freePort(),
@@ -43,9 +44,11 @@ public final class RaftClusterBench {
       }
       ClusterServer first = awaitLeader(servers);
       // warm-up: JIT and gRPC channels
-      run(servers, pool, 500, clients, "warm");
+      run(servers, pool, warmup, clients, "warm");
 
       long[] latencies = new long[total];
+      jdk.jfr.Recording recording = startRecording();
+      java.util.Map<String, Long> threadsBefore = GitopsBenchSupport.cpuByThreadGroup();
       long cpuBefore = processCpuNanos();
       long indexBefore = first.state().index();
       long start = System.nanoTime();
@@ -53,6 +56,12 @@ public final class RaftClusterBench {
       long millis = (System.nanoTime() - start) / 1_000_000;
       long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
       long raftEntries = first.state().index() - indexBefore;
+      String cpuByThread = GitopsBenchSupport.json(GitopsBenchSupport.minus(
+          GitopsBenchSupport.cpuByThreadGroup(), threadsBefore));
+      if (recording != null) {
+        recording.dump(Path.of(System.getProperty("bench.jfr")));
+        recording.close();
+      }
       Arrays.sort(latencies);
 
       // the leader now: an early election may have moved it since the start
@@ -85,12 +94,13 @@ public final class RaftClusterBench {
       System.out.printf("{\"benchmark\":\"raft-3-servers\",\"registrations\":%d,\"clients\":%d,"
           + "\"failed\":%d,\"elapsed_ms\":%d,\"registrations_per_s\":%.0f,\"p50_ms\":%.2f,"
           + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d,"
-          + "\"raft_entries\":%d,\"cpu_ms_per_registration\":%.2f,\"load_average\":%.1f}%n",
+          + "\"raft_entries\":%d,\"cpu_ms_per_registration\":%.2f,\"load_average\":%.1f,"
+          + "\"warmup_registrations\":%d,\"cpu_ms_by_thread\":%s}%n",
           total, clients, failed, millis, total * 1000.0 / millis,
           latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
           latencies[total - 1] / 1e6, failoverMillis, raftEntries, cpuMillis / (double) total,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage());
+              .getSystemLoadAverage(), warmup, cpuByThread);
     } finally {
       pool.shutdownNow();
       for (ClusterServer s : servers) {
@@ -129,6 +139,16 @@ public final class RaftClusterBench {
       f.get();
     }
     return failed.get();
+  }
+
+  /** With {@code -Dbench.jfr=FILE}, a JFR profile of the measured phase only (no warm-up). */
+  private static jdk.jfr.Recording startRecording() throws Exception {
+    if (System.getProperty("bench.jfr") == null) {
+      return null;
+    }
+    jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+    r.start();
+    return r;
   }
 
   /** CPU time of the whole process (all three servers and the clients), for a figure less

@@ -194,6 +194,14 @@ public final class StateImage implements ClusterState {
    */
   public List<Evaluation> evalsWithStatus(String status) {
     List<Evaluation> out = new ArrayList<>();
+    if (!indexedStatus(status)) {
+      for (Evaluation e : evals.values()) {
+        if (status.equals(e.status())) {
+          out.add(e);
+        }
+      }
+      return out;
+    }
     for (String id : indexes.evalsByStatus().ids(status, "")) {
       out.add(evals.get(id));
     }
@@ -408,8 +416,19 @@ public final class StateImage implements ClusterState {
         : new RefIndex.Ref(ns(e.namespace()), e.jobId(), e.id());
   }
 
+  /**
+   * Only evaluations still to be worked on (pending, blocked) are indexed by status: nearly
+   * every evaluation ends complete, and indexing those made each eval write update a tree of
+   * all of them; the leader only ever asks for the blocked ones.
+   */
   static RefIndex.Ref statusRef(Evaluation e) {
-    return e == null || e.status() == null ? null : new RefIndex.Ref(e.status(), "", e.id());
+    return e == null || !indexedStatus(e.status()) ? null
+        : new RefIndex.Ref(e.status(), "", e.id());
+  }
+
+  private static boolean indexedStatus(String status) {
+    return status != null && !Evaluation.STATUS_COMPLETE.equals(status)
+        && !Evaluation.STATUS_FAILED.equals(status) && !Evaluation.STATUS_CANCELED.equals(status);
   }
 
   static RefIndex.Ref jobRef(Deployment d) {

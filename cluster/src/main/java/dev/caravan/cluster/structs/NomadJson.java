@@ -50,11 +50,30 @@ public final class NomadJson {
     }
   }
 
+  /**
+   * Jobs repeat a few durations (policy defaults: 15 per job), and the state holds every job
+   * read from the log: equal values share one instance, up to a bounded number of them.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, Duration> DURATIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static Duration duration(long nanos) {
+    Duration d = DURATIONS.get(nanos);
+    if (d != null) {
+      return d;
+    }
+    d = Duration.ofNanos(nanos);
+    if (DURATIONS.size() < 1024) {
+      DURATIONS.putIfAbsent(nanos, d);
+    }
+    return d;
+  }
+
   private static final class DurationNanosDeserializer extends JsonDeserializer<Duration> {
     @Override
     public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
       if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-        return Duration.ofNanos(p.getLongValue());
+        return duration(p.getLongValue());
       }
       return (Duration) ctx.handleUnexpectedToken(Duration.class, p);
     }

@@ -63,7 +63,7 @@ class StateIndexPropertyTest {
       assertEquals(scanAllocsByNode(s, node), s.allocsByNode(node), "allocs on " + node);
     }
     for (String status : List.of(Evaluation.STATUS_PENDING, Evaluation.STATUS_BLOCKED,
-        Evaluation.STATUS_COMPLETE)) {
+        Evaluation.STATUS_COMPLETE, Evaluation.STATUS_FAILED, Evaluation.STATUS_CANCELED)) {
       assertEquals(s.evals().stream().filter(e -> status.equals(e.status())).toList(),
           s.evalsWithStatus(status), "evals " + status);
     }
@@ -170,7 +170,8 @@ class StateIndexPropertyTest {
   private static Evaluation eval(SplittableRandom r, String ns, String jobId) {
     return Evaluation.builder().id("e" + r.nextInt(12)).namespace(ns).jobId(jobId)
         .type("service").status(pick(r, List.of(Evaluation.STATUS_PENDING,
-            Evaluation.STATUS_BLOCKED, Evaluation.STATUS_COMPLETE))).build();
+            Evaluation.STATUS_BLOCKED, Evaluation.STATUS_COMPLETE, Evaluation.STATUS_FAILED,
+            Evaluation.STATUS_CANCELED))).build();
   }
 
   private static List<Allocation> placements(SplittableRandom r, StateImage s) {
