@@ -49,6 +49,7 @@ public final class RaftClusterBench {
       long[] latencies = new long[total];
       jdk.jfr.Recording recording = startRecording();
       java.util.Map<String, Long> threadsBefore = GitopsBenchSupport.cpuByThreadGroup();
+      long[] gcBefore = gcPauses();
       long cpuBefore = processCpuNanos();
       long indexBefore = first.state().index();
       long start = System.nanoTime();
@@ -56,6 +57,7 @@ public final class RaftClusterBench {
       long millis = (System.nanoTime() - start) / 1_000_000;
       long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
       long raftEntries = first.state().index() - indexBefore;
+      long[] gcAfter = gcPauses();
       String cpuByThread = GitopsBenchSupport.json(GitopsBenchSupport.minus(
           GitopsBenchSupport.cpuByThreadGroup(), threadsBefore));
       if (recording != null) {
@@ -95,12 +97,14 @@ public final class RaftClusterBench {
           + "\"failed\":%d,\"elapsed_ms\":%d,\"registrations_per_s\":%.0f,\"p50_ms\":%.2f,"
           + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d,"
           + "\"raft_entries\":%d,\"cpu_ms_per_registration\":%.2f,\"load_average\":%.1f,"
-          + "\"warmup_registrations\":%d,\"cpu_ms_by_thread\":%s}%n",
+          + "\"warmup_registrations\":%d,\"gc_collections\":%d,\"gc_ms\":%d,"
+          + "\"gc\":\"%s\",\"cpu_ms_by_thread\":%s}%n",
           total, clients, failed, millis, total * 1000.0 / millis,
           latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
           latencies[total - 1] / 1e6, failoverMillis, raftEntries, cpuMillis / (double) total,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage(), warmup, cpuByThread);
+              .getSystemLoadAverage(), warmup, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
+          gcNames(), cpuByThread);
     } finally {
       pool.shutdownNow();
       for (ClusterServer s : servers) {
@@ -149,6 +153,26 @@ public final class RaftClusterBench {
     jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
     r.start();
     return r;
+  }
+
+  /**
+   * Collections and their summed time (ms) so far, over every collector: the slowest
+   * registrations are the ones a stop-the-world pause held, in all three servers at once.
+   */
+  private static long[] gcPauses() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
+
+  private static String gcNames() {
+    return String.join("+", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+        .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
   }
 
   /** CPU time of the whole process (all three servers and the clients), for a figure less

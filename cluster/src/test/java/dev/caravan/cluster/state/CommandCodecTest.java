@@ -1,6 +1,9 @@
 package dev.caravan.cluster.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
@@ -51,5 +54,23 @@ class CommandCodecTest {
 
     assertEquals(evals, roundTrip(evals));
     assertEquals(plan, roundTrip(plan));
+  }
+
+  @Test
+  void repeatedShortValuesDecodeToOneInstanceAndLongOnesDoNot() throws Exception {
+    String longId = "a-job-id-longer-than-the-shared-values-" + System.nanoTime();
+    Command.JobRegister a = (Command.JobRegister) roundTrip(new Command.JobRegister(
+        JobDefaults.apply(Fixtures.job(longId, 1)), false, 0,
+        eval("e1", longId, Evaluation.STATUS_PENDING), 1));
+    Command.JobRegister b = (Command.JobRegister) roundTrip(new Command.JobRegister(
+        JobDefaults.apply(Fixtures.job(longId, 1)), false, 0,
+        eval("e2", longId, Evaluation.STATUS_PENDING), 1));
+
+    assertEquals(a.job(), b.job());
+    assertSame(a.job().type(), b.job().type());
+    assertSame(a.job().taskGroups().get(0).tasks().get(0).driver(),
+        b.job().taskGroups().get(0).tasks().get(0).driver());
+    assertNotSame(a.job().id(), b.job().id());
+    assertNull(a.eval().nodeId());
   }
 }
