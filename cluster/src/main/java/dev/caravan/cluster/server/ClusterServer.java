@@ -115,6 +115,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private final DispatchBatcher dispatches = new DispatchBatcher();
   /** Concurrent job registrations share Raft entries ({@link Command.JobRegisterBatch}). */
   private final GroupCommit<Command.JobRegister> registers;
+  /** The Raft log's segment size: small, so that the segments kept in memory are small. */
+  static final int LOG_SEGMENT_BYTES = 1 << 20;
 
   private ClusterServer(ServerConfig cfg, Duration heartbeatTtl) throws IOException {
     this.cfg = cfg;
@@ -160,13 +162,15 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     // doubled the entries written and replicated; it only spares a restarted server waiting
     // for the leader to learn the commit index
     RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
-    // Ratis keeps up to six 32 MB log segments (200 MB) in memory per server: all of it lived
-    // through young collections and was copied by each of them (pauses of 100-250 ms with
-    // three servers in a JVM). Entries that are applied and replicated are only read again by
-    // a follower catching up, which reads them from the segment files.
-    RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("8MB"));
-    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
-    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("32MB"));
+    // Ratis keeps log segments in memory (by default up to six of 32 MB, 200 MB per server):
+    // every entry then outlived several young collections, each of which copied it (pauses of
+    // 100-250 ms with three servers in a JVM, the registrations' p99). With 1 MB segments and
+    // only the open one cached, entries die young. Applied and replicated entries are only read
+    // again by a follower catching up, from the segment files; an entry larger than a segment
+    // is written whole (ClusterServerTest).
+    RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(LOG_SEGMENT_BYTES));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 1);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("16MB"));
     // A lone server has nobody to wait for: a short election timeout makes it lead at once.
     // In a group, 500-1000 ms (Nomad's LAN heartbeat timeout is 1 s): a dead leader is
     // replaced in about a second, and the leader's heartbeats (every 250 ms) keep a live one.

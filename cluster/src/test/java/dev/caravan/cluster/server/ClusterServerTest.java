@@ -153,6 +153,26 @@ class ClusterServerTest {
   }
 
   @Test
+  void writesLargerThanALogSegmentAreCommittedAndReplayedAfterRestart(@TempDir Path dir)
+      throws Exception {
+    ServerConfig cfg = ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort());
+    String big = "x".repeat(3 * ClusterServer.LOG_SEGMENT_BYTES / 2);
+    try (ClusterServer server = ClusterServer.start(cfg)) {
+      awaitLeader(server);
+      for (int i = 0; i < 3; i++) { // the log rolls over a few segments, each entry oversized
+        server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("big-" + i, 0)
+            .toBuilder().meta(java.util.Map.of("blob", big + i)).build(), false, 0));
+      }
+    }
+    try (ClusterServer again = ClusterServer.start(cfg)) {
+      ClusterState s = awaitState(again, st -> st.job("default", "big-2").isPresent());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(big + i, s.job("default", "big-" + i).orElseThrow().meta().get("blob"));
+      }
+    }
+  }
+
+  @Test
   void stoppingAndPurgingAJobStopsItsAllocations(@TempDir Path dir) throws Exception {
     try (ClusterServer server = ClusterServer.start(
         ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
