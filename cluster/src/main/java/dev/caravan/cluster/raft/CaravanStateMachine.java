@@ -58,6 +58,7 @@ public final class CaravanStateMachine extends BaseStateMachine {
     return t;
   });
   private final AtomicBoolean snapshotWriting = new AtomicBoolean();
+  private final SnapshotPacing pacing;
   /** The latest snapshot the background writer finished. */
   private volatile long writtenSnapshot = -1;
   /** The latest snapshot index reported to Ratis, or loaded (never report an older one). */
@@ -66,6 +67,14 @@ public final class CaravanStateMachine extends BaseStateMachine {
   private volatile BiConsumer<RaftGroupMemberId, RaftPeerId> leaderListener = (g, p) -> { };
   /** Called after every apply with the command and the new image (on the applier thread). */
   private volatile BiConsumer<Command, StateImage> applyListener = (c, s) -> { };
+
+  /**
+   * @param snapshotInterval the least time between the starts of two background snapshots
+   *     (Ratis asks for one every so many entries; see {@link SnapshotPacing})
+   */
+  public CaravanStateMachine(java.time.Duration snapshotInterval) {
+    this.pacing = new SnapshotPacing(snapshotInterval);
+  }
 
   public StateImage image() {
     return image;
@@ -200,7 +209,8 @@ public final class CaravanStateMachine extends BaseStateMachine {
       reportedSnapshot = written;
       return written;
     }
-    if (snapshotWriting.compareAndSet(false, true)) {
+    if (!snapshotWriting.get() && pacing.tryStart(System.nanoTime())
+        && snapshotWriting.compareAndSet(false, true)) {
       try {
         snapshotWriter.execute(() -> {
           try {

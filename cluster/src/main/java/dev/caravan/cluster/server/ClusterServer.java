@@ -66,6 +66,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       RaftGroupId.valueOf(UUID.nameUUIDFromBytes("caravan".getBytes(StandardCharsets.UTF_8)));
   private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final long SNAPSHOT_THRESHOLD = 8192;
+  /** Nomad's raft_snapshot_interval: at most one background snapshot per interval. */
+  private static final Duration SNAPSHOT_INTERVAL = Duration.ofSeconds(120);
 
   static {
     // A Ratis follower continues every appendEntries with thenComposeAsync on the common
@@ -87,7 +89,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private final Duration heartbeatTtl;
   private final RaftPeerId selfId;
   private final RaftGroup group;
-  private final CaravanStateMachine sm = new CaravanStateMachine();
+  private final CaravanStateMachine sm = new CaravanStateMachine(SNAPSHOT_INTERVAL);
   private final RaftServer raft;
   private final RaftClient client;
   /** Identifies writes this server submits to itself as leader (Raft's retry cache key). */
@@ -152,8 +154,9 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     GrpcConfigKeys.Server.setHost(props, host(cfg.raftAddress()));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     // A snapshot writes the whole state (10,000 jobs and 100,000 allocations: ~85 MB, ~1 s of
-    // CPU): every 1,000 entries cost more than the writes themselves. Nomad's default
-    // snapshot_threshold; restart replays at most this many entries after the snapshot.
+    // CPU): every 1,000 entries cost more than the writes themselves. Nomad's defaults: a
+    // snapshot once 8192 entries are new and 120 s passed since the last (SNAPSHOT_INTERVAL);
+    // a restart replays the entries after the snapshot.
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_THRESHOLD);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 100L);
     // keep the last two (Ratis keeps all by default; each is the whole state)
