@@ -73,7 +73,7 @@ public final class CaravanStateMachine extends BaseStateMachine {
    *     (Ratis asks for one every so many entries; see {@link SnapshotPacing})
    */
   public CaravanStateMachine(java.time.Duration snapshotInterval) {
-    this.pacing = new SnapshotPacing(snapshotInterval);
+    this.pacing = new SnapshotPacing(snapshotInterval, System.nanoTime());
   }
 
   public StateImage image() {
