@@ -23,20 +23,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * forward to the leader) with their p50/p99 latency; then, with one writer going on, the time
  * from closing the leader to the next acknowledged write. Prints JSON.
  *
- * <p>The measured registrations follow {@code warmup} registrations of the same kind: a cluster
- * runs for days, and on two cores the JIT's C2 compiler still took about a third of the CPU
- * after 10,000 registrations (about 25 s), so a short warm-up measures the compiler. Run with
+ * <p>The measured registrations follow {@code warmup} registrations of the same kind (over a
+ * fixed set of jobs, so that the state does not grow with the warm-up): a cluster runs for
+ * days, and on two cores the JIT's C2 compiler still took a quarter to a third of the CPU after
+ * 20,000 registrations (about 25 s), so a short warm-up measures the compiler. Run with
  * a small {@code warmup} for the figure of a freshly started cluster. With {@code
  * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile.
  *
  * <p>Usage: {@code java -Xmx2g -cp <bench classpath> dev.caravan.bench.RaftClusterBench
- * [registrations=10000] [clients=32] [warmup=20000]}.
+ * [registrations=10000] [clients=32] [warmup=60000]}, with the JVM flags {@code ./caravan}
+ * starts a cluster server with ({@code -XX:+UseG1GC -XX:MaxGCPauseMillis=20}).
  */
 public final class RaftClusterBench {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
     Path dir = TempDirs.create("caravan-raft-bench-");
     List<String> peers = List.of("127.0.0.1:" + SchedulerThroughputBench.freePort(),
         "127.0.0.1:" + SchedulerThroughputBench.freePort(),
@@ -50,7 +52,7 @@ public final class RaftClusterBench {
       }
       ClusterServer first = awaitLeader(servers);
       // warm-up: JIT and gRPC channels
-      run(servers, pool, warmup, clients, "warm");
+      run(servers, pool, warmup, clients, "warm", new long[warmup], WARM_JOBS);
 
       long[] latencies = new long[total];
       jdk.jfr.Recording recording = startRecording();
@@ -59,7 +61,7 @@ public final class RaftClusterBench {
       long cpuBefore = processCpuNanos();
       long indexBefore = first.state().index();
       long start = System.nanoTime();
-      int failed = run(servers, pool, total, clients, "job", latencies);
+      int failed = run(servers, pool, total, clients, "job", latencies, Integer.MAX_VALUE);
       long millis = (System.nanoTime() - start) / 1_000_000;
       long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
       long raftEntries = first.state().index() - indexBefore;
@@ -77,6 +79,8 @@ public final class RaftClusterBench {
       ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
       AtomicLong firstAckAfterKill = new AtomicLong();
       AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+      // only writes issued once the leader is gone count: during close() it may still commit
+      AtomicLong closedAt = new AtomicLong(Long.MAX_VALUE);
       AtomicInteger n = new AtomicInteger();
       Thread stream = new Thread(() -> {
         while (firstAckAfterKill.get() == 0) {
@@ -84,7 +88,7 @@ public final class RaftClusterBench {
             long issued = System.nanoTime();
             writer.registerJob(new Cluster.JobRegisterRequest(
                 SchedulerThroughputBench.job("failover-" + n.incrementAndGet(), 0), false, 0));
-            if (issued >= killedAt.get()) { // only writes issued after the kill count
+            if (issued >= closedAt.get()) {
               firstAckAfterKill.compareAndSet(0, System.nanoTime());
             }
           } catch (ClusterException e) {
@@ -96,6 +100,7 @@ public final class RaftClusterBench {
       Thread.sleep(500);
       killedAt.set(System.nanoTime());
       leader.close();
+      closedAt.set(System.nanoTime());
       servers.remove(leader);
       stream.join();
       long failoverMillis = (firstAckAfterKill.get() - killedAt.get()) / 1_000_000;
@@ -121,11 +126,11 @@ public final class RaftClusterBench {
 
   private static int run(List<ClusterServer> servers, ExecutorService pool, int total,
       int clients, String prefix) throws Exception {
-    return run(servers, pool, total, clients, prefix, new long[total]);
+    return run(servers, pool, total, clients, prefix, new long[total], Integer.MAX_VALUE);
   }
 
   private static int run(List<ClusterServer> servers, ExecutorService pool, int total,
-      int clients, String prefix, long[] latencies) throws Exception {
+      int clients, String prefix, long[] latencies, int distinctJobs) throws Exception {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     List<Future<?>> workers = new ArrayList<>();
@@ -136,7 +141,7 @@ public final class RaftClusterBench {
           long t0 = System.nanoTime();
           try {
             s.registerJob(new Cluster.JobRegisterRequest(
-                SchedulerThroughputBench.job(prefix + "-" + i, 0), false, 0));
+                SchedulerThroughputBench.job(prefix + "-" + (i % distinctJobs), 0), false, 0));
           } catch (ClusterException e) {
             failed.incrementAndGet();
           }
@@ -180,6 +185,13 @@ public final class RaftClusterBench {
     return String.join("+", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
         .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
   }
+
+  /**
+   * The warm-up registers these many jobs over and over (each register is a new version and an
+   * evaluation, as in the measured phase), so that a long warm-up does not grow the state the
+   * measured phase starts from beyond what a cluster of that many jobs holds.
+   */
+  private static final int WARM_JOBS = 2_000;
 
   /** CPU time of the whole process (all three servers and the clients), for a figure less
    *  sensitive to a loaded machine than wall-clock throughput. */
