@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile.
  *
  * <p>Usage: {@code java -Xmx2g -cp <bench classpath> dev.caravan.bench.RaftClusterBench
- * [registrations=10000] [clients=32] [warmup=60000]}, with the JVM flags {@code ./caravan}
- * starts a cluster server with ({@code -XX:+UseG1GC -XX:MaxGCPauseMillis=20}).
+ * [registrations=10000] [clients=32] [warmup=60000]}; the JVM's defaults here (two cores, 24 GB)
+ * are G1 and C2, as {@code ./caravan} starts a cluster server.
  */
 public final class RaftClusterBench {
   public static void main(String[] args) throws Exception {
