@@ -49,6 +49,15 @@ public interface ClusterState {
 
   List<Node> nodes();
 
+  /**
+   * A token of the node set: the same object ({@code ==}) in two states when no node was
+   * added, removed or changed between them, a different one otherwise; null when the state
+   * does not track it (then nothing may be cached by it). For caches of per-node-set work.
+   */
+  default Object nodesToken() {
+    return null;
+  }
+
   Optional<Evaluation> eval(String id);
 
   List<Evaluation> evals();

@@ -26,7 +26,8 @@ import java.util.random.RandomGenerator;
  * Chooses the node for one placement of a task group, as Nomad's stack does: nodes that are
  * ready, eligible and in the job's datacenters and node pool; then static feasibility (drivers
  * detected and healthy, constraints at job, group and task level), computed once per group and
- * kept; then per placement {@code distinct_hosts} / {@code distinct_property}, capacity (CPU,
+ * node set (a {@link NodeCatalog} shares it between passes); then per placement
+ * {@code distinct_hosts} / {@code distinct_property}, capacity (CPU,
  * memory, static and dynamic ports) and a score (bin packing, affinities, spreads) over at most
  * a limited number of fitting nodes ({@code log2(nodes)} for service jobs, two for batch, all
  * when the group has affinities or spreads), visited in a seeded random order.
@@ -47,9 +48,7 @@ public final class NodeSelector {
   public record Selection(Node node, AllocatedResources resources, AllocMetric metric,
       double score) {}
 
-  private final List<Node> nodes;
-  /** Nodes by id, built the first time a spread or distinct_property needs it. */
-  private Map<String, Node> byId;
+  private final NodeCatalog catalog;
   private final NodeUsage usage;
   private final RandomGenerator random;
   private final Map<TaskGroup, Candidates> candidates = new IdentityHashMap<>();
@@ -60,9 +59,10 @@ public final class NodeSelector {
     int cursor;
     int evaluated;
     int filtered;
-    final Map<String, Integer> available = new TreeMap<>();
-    final Map<String, Integer> classFiltered = new TreeMap<>();
-    final Map<String, Integer> constraintFiltered = new TreeMap<>();
+    /** Shared with the catalog's memo: never changed. */
+    Map<String, Integer> available;
+    Map<String, Integer> classFiltered;
+    Map<String, Integer> constraintFiltered;
     /** What the group asks for, its distinct_* constraints, preferences and limit. */
     AllocatedResources ask;
     final List<Constraint> distinct = new ArrayList<>();
@@ -75,7 +75,12 @@ public final class NodeSelector {
   }
 
   public NodeSelector(Collection<Node> nodes, NodeUsage usage, RandomGenerator random) {
-    this.nodes = List.copyOf(nodes);
+    this(NodeCatalog.of(nodes), usage, random);
+  }
+
+  /** A selector over a catalog's nodes, sharing its memo of static feasibility. */
+  public NodeSelector(NodeCatalog catalog, NodeUsage usage, RandomGenerator random) {
+    this.catalog = catalog;
     this.usage = usage;
     this.random = random;
   }
@@ -178,23 +183,13 @@ public final class NodeSelector {
       return c;
     }
     c = new Candidates();
-    for (Node n : nodes) {
-      if (!inScope(n, job)) {
-        continue;
-      }
-      c.evaluated++;
-      c.available.merge(n.datacenter(), 1, Integer::sum);
-      String why = infeasible(n, job, group);
-      if (why != null) {
-        c.filtered++;
-        c.constraintFiltered.merge(why, 1, Integer::sum);
-        if (n.nodeClass() != null && !n.nodeClass().isEmpty()) {
-          c.classFiltered.merge(n.nodeClass(), 1, Integer::sum);
-        }
-        continue;
-      }
-      c.feasible.add(n);
-    }
+    NodeCatalog.Feasibility f = catalog.feasibility(job, group);
+    c.feasible.addAll(f.feasible());
+    c.evaluated = f.evaluated();
+    c.filtered = f.filtered();
+    c.available = f.available();
+    c.classFiltered = f.classFiltered();
+    c.constraintFiltered = f.constraintFiltered();
     // seeded Fisher-Yates: placements of many evaluations do not all start on the same node
     for (int i = c.feasible.size() - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
@@ -359,15 +354,9 @@ public final class NodeSelector {
   }
 
   private Map<String, Integer> valueCounts(Job job, String group, String target) {
-    if (byId == null) {
-      byId = new HashMap<>();
-      for (Node n : nodes) {
-        byId.put(n.id(), n);
-      }
-    }
     Map<String, Integer> counts = new HashMap<>();
     usage.nodesOf(job.namespace(), job.id(), group).forEach((nodeId, n) -> {
-      Node node = byId.get(nodeId);
+      Node node = catalog.node(nodeId);
       String v = node == null ? null : ConstraintChecker.resolve(node, target);
       if (v != null) {
         counts.merge(v, n, Integer::sum);
