@@ -13,6 +13,7 @@ import dev.caravan.cluster.structs.Spread;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -55,7 +56,7 @@ public final class NodeSelector {
 
   /** Nodes that pass the static checks for one group, and where the last visit stopped. */
   private static final class Candidates {
-    final List<Node> feasible = new ArrayList<>();
+    List<Node> feasible;
     int cursor;
     int evaluated;
     int filtered;
@@ -184,19 +185,23 @@ public final class NodeSelector {
     }
     c = new Candidates();
     NodeCatalog.Feasibility f = catalog.feasibility(job, group);
-    c.feasible.addAll(f.feasible());
+    Object[] order = f.feasible().toArray();
     c.evaluated = f.evaluated();
     c.filtered = f.filtered();
     c.available = f.available();
     c.classFiltered = f.classFiltered();
     c.constraintFiltered = f.constraintFiltered();
     // seeded Fisher-Yates: placements of many evaluations do not all start on the same node
-    for (int i = c.feasible.size() - 1; i > 0; i--) {
+    // (untyped: swapping references reads no node, as a typed list's casts would)
+    for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
-      Node t = c.feasible.get(i);
-      c.feasible.set(i, c.feasible.get(j));
-      c.feasible.set(j, t);
+      Object t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
+    @SuppressWarnings("unchecked")
+    List<Node> shuffled = (List<Node>) (List<?>) Arrays.asList(order);
+    c.feasible = shuffled;
     c.ask = ask(group);
     collectDistinct(job.constraints(), false, c.distinct, c.groupScoped);
     collectDistinct(group.constraints(), true, c.distinct, c.groupScoped);

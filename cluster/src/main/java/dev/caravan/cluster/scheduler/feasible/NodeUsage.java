@@ -161,16 +161,48 @@ public final class NodeUsage {
   /** What a node's non-terminal allocations hold; immutable (ports never handed out). */
   private record Used(int cpu, int memory, BitSet ports) {}
 
-  /** The summary of a node's allocations the state memoizes (one constant instance). */
-  private static final Function<List<Allocation>, Used> USED = allocs -> {
-    Slot s = new Slot();
-    for (Allocation a : allocs) {
-      if (!a.isTerminal()) {
-        resources(s, a, 1);
+  /**
+   * The summary of a node's allocations the state memoizes (one constant instance), carried
+   * from one state to the next as allocations change instead of summed again.
+   */
+  private static final ClusterState.NodeSummary<Used> USED = new ClusterState.NodeSummary<>() {
+    @Override
+    public Used apply(List<Allocation> allocs) {
+      Slot s = new Slot();
+      for (Allocation a : allocs) {
+        if (!a.isTerminal()) {
+          resources(s, a, 1);
+        }
       }
+      return new Used(s.cpu, s.memory, s.ports);
     }
-    return new Used(s.cpu, s.memory, s.ports);
+
+    /** Null (computed again) when a port is freed: another allocation may hold it too. */
+    @Override
+    public Used update(Used used, Allocation before, Allocation after) {
+      boolean frees = before != null && !before.isTerminal();
+      if (frees && hasPorts(before)) {
+        return null;
+      }
+      Slot s = new Slot();
+      s.cpu = used.cpu;
+      s.memory = used.memory;
+      boolean takes = after != null && !after.isTerminal();
+      s.ports = takes && hasPorts(after) && used.ports != null ? (BitSet) used.ports.clone()
+          : used.ports;
+      if (frees) {
+        resources(s, before, -1);
+      }
+      if (takes) {
+        resources(s, after, 1);
+      }
+      return new Used(s.cpu, s.memory, s.ports);
+    }
   };
+
+  private static boolean hasPorts(Allocation a) {
+    return a.allocatedResources() != null && !a.allocatedResources().ports().isEmpty();
+  }
 
   /** Counts a planned or existing allocation against its node. */
   public void add(Allocation a) {
