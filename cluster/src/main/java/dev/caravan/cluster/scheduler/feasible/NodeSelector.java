@@ -249,6 +249,8 @@ public final class NodeSelector {
   public Selection select(Job job, TaskGroup group) {
     Candidates c = candidates(job, group);
     AllocatedResources base = c.ask;
+    int askCpu = base.cpu();
+    int askMemory = base.memoryMb();
     List<Constraint> distinct = c.distinct;
     List<Boolean> groupScoped = c.groupScoped;
     List<Affinity> affinities = c.affinities;
@@ -281,7 +283,7 @@ public final class NodeSelector {
         continue;
       }
       NodeUsage.Slot slot = usage.slot(n.id());
-      String dim = usage.exhaustedDimension(n, base);
+      String dim = NodeUsage.exhaustedDimension(n, slot, askCpu, askMemory, base.ports());
       List<AllocatedPort> ports = null;
       if (dim == null) {
         why[0] = null;
@@ -296,7 +298,7 @@ public final class NodeSelector {
         }
         continue;
       }
-      double score = Ranker.binPack(n, slot.cpu, slot.memory, base.cpu(), base.memoryMb());
+      double score = Ranker.binPack(n, slot.cpu, slot.memory, askCpu, askMemory);
       int parts = 1;
       if (!affinities.isEmpty()) {
         score += Ranker.affinity(n, affinities);

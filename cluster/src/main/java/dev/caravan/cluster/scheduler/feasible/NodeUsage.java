@@ -298,16 +298,21 @@ public final class NodeUsage {
    * the concrete values in {@code ask.ports()}.
    */
   public String exhaustedDimension(Node n, AllocatedResources ask) {
-    Slot s = slot(n.id());
+    return exhaustedDimension(n, slot(n.id()), ask.cpu(), ask.memoryMb(), ask.ports());
+  }
+
+  /** As {@link #exhaustedDimension(Node, AllocatedResources)} with the node's slot at hand. */
+  static String exhaustedDimension(Node n, Slot s, int askCpu, int askMemory,
+      List<AllocatedPort> askPorts) {
     int cpu = n.nodeResources() == null ? 0 : n.nodeResources().cpuShares();
     int mem = n.nodeResources() == null ? 0 : n.nodeResources().memoryMb();
-    if (s.cpu + ask.cpu() > cpu) {
+    if (s.cpu + askCpu > cpu) {
       return "cpu";
     }
-    if (s.memory + ask.memoryMb() > mem) {
+    if (s.memory + askMemory > mem) {
       return "memory";
     }
-    for (AllocatedPort p : ask.ports()) {
+    for (AllocatedPort p : askPorts) {
       if (s.portInUse(p.value())) {
         return "network: reserved port collision";
       }
