@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.pcollections.HashPMap;
-import org.pcollections.HashTreePMap;
 import org.pcollections.TreePMap;
 
 /**
@@ -21,11 +19,11 @@ import org.pcollections.TreePMap;
  */
 final class AllocIndex {
   /**
-   * Groups by key, hashed: only looked up, never iterated in order, and a look-up walks int
-   * keys instead of comparing strings at every level (the scheduler reads a node's group for
-   * every node it scores).
+   * Groups by key, hashed: only looked up, never iterated in order, and a look-up reads a few
+   * small arrays instead of comparing strings at every level of a tree (the scheduler reads a
+   * node's group for every node it scores).
    */
-  private final HashPMap<String, Group> groups;
+  private final HashTrie<String, Group> groups;
   private final Function<Allocation, String> key;
 
   /**
@@ -75,7 +73,7 @@ final class AllocIndex {
 
   private record Memo(Object f, Object value) {}
 
-  private AllocIndex(HashPMap<String, Group> groups,
+  private AllocIndex(HashTrie<String, Group> groups,
       Function<Allocation, String> key) {
     this.groups = groups;
     this.key = key;
@@ -83,7 +81,7 @@ final class AllocIndex {
 
   /** An empty index grouping by {@code key} (null: the allocation is not indexed). */
   static AllocIndex empty(Function<Allocation, String> key) {
-    return new AllocIndex(HashTreePMap.empty(), key);
+    return new AllocIndex(HashTrie.empty(), key);
   }
 
   /** Builds the index at once (restore): grouped, then each tree built from a sorted map. */
@@ -97,7 +95,7 @@ final class AllocIndex {
     }
     Map<String, Group> outer = new HashMap<>();
     grouped.forEach((k, v) -> outer.put(k, new Group(TreePMap.fromSortedMap(v))));
-    return new AllocIndex(HashTreePMap.from(outer), key);
+    return new AllocIndex(HashTrie.from(outer), key);
   }
 
   /** The index after an allocation changed from {@code before} to {@code after} (either null). */
@@ -105,7 +103,7 @@ final class AllocIndex {
     if (before == after) {
       return this;
     }
-    HashPMap<String, Group> next = groups;
+    HashTrie<String, Group> next = groups;
     String from = before == null ? null : key.apply(before);
     String to = after == null ? null : key.apply(after);
     if (from != null && !from.equals(to)) {
