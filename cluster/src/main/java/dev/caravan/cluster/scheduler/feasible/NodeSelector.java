@@ -260,10 +260,11 @@ public final class NodeSelector {
     List<Map<String, Integer>> distinctCounts = distinct.isEmpty() ? List.of()
         : distinctCounts(job, group, distinct, groupScoped);
 
-    Map<String, Integer> constraintFiltered = new TreeMap<>(c.constraintFiltered);
-    Map<String, Integer> classFiltered = new TreeMap<>(c.classFiltered);
-    Map<String, Integer> exhausted = new TreeMap<>();
-    Map<String, Integer> classExhausted = new TreeMap<>();
+    // the static counts are shared; a pass copies them only when it adds to them
+    Map<String, Integer> constraintFiltered = c.constraintFiltered;
+    boolean ownConstraintFiltered = false;
+    Map<String, Integer> exhausted = null;
+    Map<String, Integer> classExhausted = null;
     int filtered = c.filtered;
     int exhaustedNodes = 0;
     ScoreLimit<Node> limit = new ScoreLimit<>(c.limit, ScoreLimit.MAX_SKIP,
@@ -279,6 +280,10 @@ public final class NodeSelector {
           : distinctViolation(n, job, group, distinct, groupScoped, distinctCounts);
       if (distinctWhy != null) {
         filtered++;
+        if (!ownConstraintFiltered) {
+          constraintFiltered = new TreeMap<>(constraintFiltered);
+          ownConstraintFiltered = true;
+        }
         constraintFiltered.merge(distinctWhy, 1, Integer::sum);
         continue;
       }
@@ -292,8 +297,14 @@ public final class NodeSelector {
       }
       if (dim != null) {
         exhaustedNodes++;
+        if (exhausted == null) {
+          exhausted = new TreeMap<>();
+        }
         exhausted.merge(dim, 1, Integer::sum);
         if (n.nodeClass() != null && !n.nodeClass().isEmpty()) {
+          if (classExhausted == null) {
+            classExhausted = new TreeMap<>();
+          }
           classExhausted.merge(n.nodeClass(), 1, Integer::sum);
         }
         continue;
@@ -313,12 +324,18 @@ public final class NodeSelector {
       limit.offer(n, score);
     }
     c.cursor = size == 0 ? 0 : (c.cursor + visited) % size;
-    AllocMetric metric = new AllocMetric(c.evaluated, filtered, c.available, classFiltered,
-        constraintFiltered, exhaustedNodes, classExhausted, exhausted, 0);
+    AllocMetric metric = new AllocMetric(c.evaluated, filtered, orNull(c.available),
+        orNull(c.classFiltered), orNull(constraintFiltered), exhaustedNodes, classExhausted,
+        exhausted, 0);
     Node best = limit.best();
     return best == null ? new Selection(null, null, metric, Double.NaN)
         : new Selection(best, new AllocatedResources(base.tasks(), portsOf.get(best),
             base.diskMb()), metric, limit.bestScore());
+  }
+
+  /** Null for an empty map: the metric holds an empty map without copying one. */
+  private static Map<String, Integer> orNull(Map<String, Integer> m) {
+    return m.isEmpty() ? null : m;
   }
 
   private static void collectDistinct(List<Constraint> from, boolean groupLevel,

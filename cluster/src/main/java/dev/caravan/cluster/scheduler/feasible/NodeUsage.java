@@ -38,7 +38,10 @@ public final class NodeUsage {
 
   private static final Slot EMPTY = new Slot();
 
-  private final Map<String, Slot> nodes = new HashMap<>();
+  /** Initial capacity of a scheduling pass's node map. */
+  private static final int PASS_NODES = 4096;
+
+  private Map<String, Slot> nodes = new HashMap<>();
   /** Per node id, allocations per job key and group key. */
   private final Map<String, Map<String, Integer>> jobs = new HashMap<>();
   /** When non-null, a node's slot is read from here the first time it is needed. */
@@ -80,6 +83,7 @@ public final class NodeUsage {
    */
   public static NodeUsage forJob(ClusterState state, String namespace, String jobId) {
     NodeUsage u = new NodeUsage(state, namespace, jobId, true);
+    u.nodes = new HashMap<>(PASS_NODES); // a pass reads a few thousand nodes: no rehashing
     for (Allocation a : state.allocsByJob(namespace, jobId)) {
       if (!a.isTerminal() && a.nodeId() != null) {
         u.count(a, 1);
