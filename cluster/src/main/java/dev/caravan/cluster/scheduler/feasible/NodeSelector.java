@@ -328,9 +328,13 @@ public final class NodeSelector {
         orNull(c.classFiltered), orNull(constraintFiltered), exhaustedNodes, classExhausted,
         exhausted, 0);
     Node best = limit.best();
-    return best == null ? new Selection(null, null, metric, Double.NaN)
-        : new Selection(best, new AllocatedResources(base.tasks(), portsOf.get(best),
-            base.diskMb()), metric, limit.bestScore());
+    if (best == null) {
+      return new Selection(null, null, metric, Double.NaN);
+    }
+    List<AllocatedPort> ports = portsOf.get(best);
+    // without ports the ask itself is what the allocation gets (immutable: shared, not copied)
+    return new Selection(best, ports.isEmpty() ? base
+        : new AllocatedResources(base.tasks(), ports, base.diskMb()), metric, limit.bestScore());
   }
 
   /** Null for an empty map: the metric holds an empty map without copying one. */

@@ -50,6 +50,9 @@ public final class NodeUsage {
   private final String focusNamespace;
   private final String focusJobId;
   private final boolean countJobs;
+  /** The focus job's key and its groups' keys, built the first time they are counted. */
+  private String focusJobKey;
+  private final Map<String, String> focusGroupKeys = new HashMap<>(4);
   private int nodesRead;
 
   /** Usage that counts allocations of every job (tests, small states). */
@@ -261,6 +264,15 @@ public final class NodeUsage {
 
   private void count(Allocation a, int sign) {
     Map<String, Integer> m = jobs.computeIfAbsent(a.nodeId(), k -> new HashMap<>(4));
+    if (focusJobId != null) { // every counted allocation is the focus job's: keys built once
+      if (focusJobKey == null) {
+        focusJobKey = jobKey(focusNamespace, focusJobId);
+      }
+      m.merge(focusJobKey, sign, Integer::sum);
+      m.merge(focusGroupKeys.computeIfAbsent(a.taskGroup(), g -> focusJobKey + '\0' + g), sign,
+          Integer::sum);
+      return;
+    }
     m.merge(jobKey(a.namespace(), a.jobId()), sign, Integer::sum);
     m.merge(groupKey(a.namespace(), a.jobId(), a.taskGroup()), sign, Integer::sum);
   }
