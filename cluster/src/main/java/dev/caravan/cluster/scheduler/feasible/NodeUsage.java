@@ -328,6 +328,9 @@ public final class NodeUsage {
     if (s.memory + askMemory > mem) {
       return "memory";
     }
+    if (askPorts.isEmpty()) {
+      return null;
+    }
     for (AllocatedPort p : askPorts) {
       if (s.portInUse(p.value())) {
         return "network: reserved port collision";
