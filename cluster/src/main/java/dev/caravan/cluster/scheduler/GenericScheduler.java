@@ -1,5 +1,6 @@
 package dev.caravan.cluster.scheduler;
 
+import dev.caravan.cluster.scheduler.feasible.NodeCatalog;
 import dev.caravan.cluster.scheduler.feasible.NodeSelector;
 import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.server.ClusterState;
@@ -29,23 +30,41 @@ public final class GenericScheduler implements Scheduler {
   private final Planner planner;
   private final Supplier<String> ids;
   private final java.time.Clock clock;
+  private final NodeCatalog.Cache catalogs;
 
   public GenericScheduler(Supplier<ClusterState> state, Planner planner, Supplier<String> ids,
       java.time.Clock clock) {
+    this(state, planner, ids, clock, new NodeCatalog.Cache());
+  }
+
+  /** A scheduler sharing the static feasibility of node sets through {@code catalogs}. */
+  public GenericScheduler(Supplier<ClusterState> state, Planner planner, Supplier<String> ids,
+      java.time.Clock clock, NodeCatalog.Cache catalogs) {
     this.state = state;
     this.planner = planner;
     this.ids = ids;
     this.clock = clock;
+    this.catalogs = catalogs;
   }
 
   @Override
   public void process(Evaluation eval) throws InterruptedException {
-    EvalRun.process(eval, GenericScheduler::computePlan, state, planner, ids, clock);
+    EvalRun.process(eval, (s, e, i, now) -> computePlan(s, e, i, now, catalogs.of(s)), state,
+        planner, ids, clock);
   }
 
   /** The plan for one evaluation against one state image. Pure. */
   public static Plan computePlan(ClusterState state, Evaluation eval, Supplier<String> ids,
       long now) {
+    return computePlan(state, eval, ids, now, NodeCatalog.of(state.nodes()));
+  }
+
+  /**
+   * As {@link #computePlan(ClusterState, Evaluation, Supplier, long)} with the catalog of the
+   * state's nodes (its memo of static feasibility possibly shared with other passes).
+   */
+  static Plan computePlan(ClusterState state, Evaluation eval, Supplier<String> ids,
+      long now, NodeCatalog catalog) {
     Job job = state.job(eval.namespace(), eval.jobId()).orElse(null);
     List<Allocation> live = new ArrayList<>();
     for (Allocation a : state.allocsByJob(eval.namespace(), eval.jobId())) {
@@ -72,10 +91,10 @@ public final class GenericScheduler implements Scheduler {
       return new Plan(eval.id(), job, List.of(), stops, null, null, null, false, cancel);
     }
     if (Job.TYPE_SERVICE.equals(job.type())) {
-      return ServiceRollout.plan(state, eval, job, live, ids, now);
+      return ServiceRollout.plan(state, eval, job, live, ids, now, catalog);
     }
     NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
-    NodeSelector selector = new NodeSelector(state.nodes(), usage, random(eval));
+    NodeSelector selector = new NodeSelector(catalog, usage, random(eval));
     for (Allocation a : live) {
       if (job.group(a.taskGroup()) == null) {
         stops.add(stop(a, "alloc not needed as task group was removed"));

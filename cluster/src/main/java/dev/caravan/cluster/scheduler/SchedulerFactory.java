@@ -1,5 +1,6 @@
 package dev.caravan.cluster.scheduler;
 
+import dev.caravan.cluster.scheduler.feasible.NodeCatalog;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
@@ -18,8 +19,17 @@ public final class SchedulerFactory {
 
   public SchedulerFactory(Supplier<ClusterState> state, Planner planner, Supplier<String> ids,
       Clock clock) {
+    this(state, planner, ids, clock, new NodeCatalog.Cache());
+  }
+
+  /**
+   * Schedulers sharing {@code catalogs} (the leader's, one for every worker): the static
+   * feasibility of a node set is computed once, not once per evaluation.
+   */
+  public SchedulerFactory(Supplier<ClusterState> state, Planner planner, Supplier<String> ids,
+      Clock clock, NodeCatalog.Cache catalogs) {
     this.state = state;
-    this.generic = new GenericScheduler(state, planner, ids, clock);
+    this.generic = new GenericScheduler(state, planner, ids, clock, catalogs);
     this.system = new SystemScheduler(state, planner, ids, clock);
   }
 

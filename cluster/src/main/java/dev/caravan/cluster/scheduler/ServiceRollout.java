@@ -1,5 +1,6 @@
 package dev.caravan.cluster.scheduler;
 
+import dev.caravan.cluster.scheduler.feasible.NodeCatalog;
 import dev.caravan.cluster.scheduler.feasible.NodeSelector;
 import dev.caravan.cluster.scheduler.feasible.NodeUsage;
 import dev.caravan.cluster.server.ClusterState;
@@ -45,13 +46,13 @@ final class ServiceRollout {
   private ServiceRollout() {}
 
   static Plan plan(ClusterState state, Evaluation eval, Job job, List<Allocation> live,
-      Supplier<String> ids, long now) {
+      Supplier<String> ids, long now, NodeCatalog catalog) {
     List<Allocation> stops = new ArrayList<>();
     List<Allocation> placements = new ArrayList<>();
     Map<String, AllocMetric> failed = new TreeMap<>();
     Map<String, Plan.DesiredUpdates> desired = new TreeMap<>();
     NodeUsage usage = NodeUsage.forJob(state, eval.namespace(), eval.jobId());
-    NodeSelector selector = new NodeSelector(state.nodes(), usage, GenericScheduler.random(eval));
+    NodeSelector selector = new NodeSelector(catalog, usage, GenericScheduler.random(eval));
 
     Deployment current = null;
     List<Deployment> updates = new ArrayList<>();

@@ -45,9 +45,34 @@ public interface ClusterState {
     return f.apply(allocsByNode(nodeId));
   }
 
+  /**
+   * A {@link #summaryOfNode} function that can also follow one allocation's change: a state
+   * that memoizes it may carry the memo over to the next state with {@link #update} instead
+   * of computing it again over all the node's allocations.
+   *
+   * @param <T> the summary, immutable
+   */
+  interface NodeSummary<T> extends java.util.function.Function<List<Allocation>, T> {
+    /**
+     * The summary after {@code before} (null: the allocation was not on the node) became
+     * {@code after} (null: it left the node); must equal {@code apply} of the changed list, or
+     * be null when it cannot be derived (then it is computed again when next asked for).
+     */
+    T update(T summary, Allocation before, Allocation after);
+  }
+
   Optional<Node> node(String id);
 
   List<Node> nodes();
+
+  /**
+   * A token of the node set: the same object ({@code ==}) in two states when no node was
+   * added, removed or changed between them, a different one otherwise; null when the state
+   * does not track it (then nothing may be cached by it). For caches of per-node-set work.
+   */
+  default Object nodesToken() {
+    return null;
+  }
 
   Optional<Evaluation> eval(String id);
 

@@ -5,6 +5,7 @@ import dev.caravan.cluster.scheduler.Plan;
 import dev.caravan.cluster.scheduler.PlanResult;
 import dev.caravan.cluster.scheduler.Planner;
 import dev.caravan.cluster.scheduler.SchedulerFactory;
+import dev.caravan.cluster.scheduler.feasible.NodeCatalog;
 import dev.caravan.cluster.state.Command;
 import dev.caravan.cluster.structs.Evaluation;
 import java.time.Clock;
@@ -36,6 +37,8 @@ final class SchedulerWorkers {
   private final PlanApplier applier;
   private final List<Thread> threads = new ArrayList<>();
   private final BlockingQueue<Evaluation> evalUpdates = new LinkedBlockingQueue<>();
+  /** Static feasibility per node set, shared by every worker of this leadership. */
+  private final NodeCatalog.Cache catalogs = new NodeCatalog.Cache();
   private volatile boolean running = true;
 
   private SchedulerWorkers(EvalBroker broker, PlanApplier.Port port, Supplier<String> ids,
@@ -78,7 +81,8 @@ final class SchedulerWorkers {
 
   private void workerLoop() {
     Planner planner = new QueuedPlanner();
-    SchedulerFactory schedulers = new SchedulerFactory(port::state, planner, ids, clock);
+    SchedulerFactory schedulers = new SchedulerFactory(port::state, planner, ids, clock,
+        catalogs);
     while (running && !Thread.currentThread().isInterrupted()) {
       Evaluation eval;
       try {

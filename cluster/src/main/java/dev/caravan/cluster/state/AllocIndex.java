@@ -1,5 +1,6 @@
 package dev.caravan.cluster.state;
 
+import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,12 @@ import org.pcollections.TreePMap;
  * Immutable; {@link #replace} shares structure with the receiver.
  */
 final class AllocIndex {
-  private final TreePMap<String, Group> groups;
+  /**
+   * Groups by key, hashed: only looked up, never iterated in order, and a look-up reads a few
+   * small arrays instead of comparing strings at every level of a tree (the scheduler reads a
+   * node's group for every node it scores).
+   */
+  private final HashTrie<String, Group> groups;
   private final Function<Allocation, String> key;
 
   /**
@@ -31,6 +37,26 @@ final class AllocIndex {
 
     Group(TreePMap<String, Allocation> allocs) {
       this.allocs = allocs;
+    }
+
+    /**
+     * The group with {@code allocs} after {@code before} (null: none) became {@code after}
+     * (null: it left): the memo is carried over when its function is a
+     * {@link ClusterState.NodeSummary} and {@code before} is the object this group holds.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Group next(TreePMap<String, Allocation> allocs, Allocation before, Allocation after) {
+      Group g = new Group(allocs);
+      Memo m = memo;
+      if (m != null && m.f instanceof ClusterState.NodeSummary summary
+          && (before == null ? after == null || this.allocs.get(after.id()) == null
+              : this.allocs.get(before.id()) == before)) {
+        Object value = summary.update(m.value, before, after);
+        if (value != null) {
+          g.memo = new Memo(m.f, value);
+        }
+      }
+      return g;
     }
 
     @SuppressWarnings("unchecked")
@@ -47,7 +73,7 @@ final class AllocIndex {
 
   private record Memo(Object f, Object value) {}
 
-  private AllocIndex(TreePMap<String, Group> groups,
+  private AllocIndex(HashTrie<String, Group> groups,
       Function<Allocation, String> key) {
     this.groups = groups;
     this.key = key;
@@ -55,7 +81,7 @@ final class AllocIndex {
 
   /** An empty index grouping by {@code key} (null: the allocation is not indexed). */
   static AllocIndex empty(Function<Allocation, String> key) {
-    return new AllocIndex(TreePMap.empty(), key);
+    return new AllocIndex(HashTrie.empty(), key);
   }
 
   /** Builds the index at once (restore): grouped, then each tree built from a sorted map. */
@@ -67,9 +93,9 @@ final class AllocIndex {
         grouped.computeIfAbsent(k, x -> new TreeMap<>()).put(a.id(), a);
       }
     }
-    TreeMap<String, Group> outer = new TreeMap<>();
+    Map<String, Group> outer = new HashMap<>();
     grouped.forEach((k, v) -> outer.put(k, new Group(TreePMap.fromSortedMap(v))));
-    return new AllocIndex(TreePMap.fromSortedMap(outer), key);
+    return new AllocIndex(HashTrie.from(outer), key);
   }
 
   /** The index after an allocation changed from {@code before} to {@code after} (either null). */
@@ -77,20 +103,22 @@ final class AllocIndex {
     if (before == after) {
       return this;
     }
-    TreePMap<String, Group> next = groups;
+    HashTrie<String, Group> next = groups;
     String from = before == null ? null : key.apply(before);
     String to = after == null ? null : key.apply(after);
     if (from != null && !from.equals(to)) {
       Group group = next.get(from);
       if (group != null) {
         TreePMap<String, Allocation> rest = group.allocs.minus(before.id());
-        next = rest.isEmpty() ? next.minus(from) : next.plus(from, new Group(rest));
+        next = rest.isEmpty() ? next.minus(from) : next.plus(from, group.next(rest, before, null));
       }
     }
     if (to != null) {
       Group group = next.get(to);
-      next = next.plus(to, new Group((group == null ? TreePMap.<String, Allocation>empty()
-          : group.allocs).plus(after.id(), after)));
+      next = next.plus(to, group == null
+          ? new Group(TreePMap.<String, Allocation>empty().plus(after.id(), after))
+          : group.next(group.allocs.plus(after.id(), after), to.equals(from) ? before : null,
+              after));
     }
     return next == groups ? this : new AllocIndex(next, key);
   }

@@ -165,6 +165,12 @@ public final class StateImage implements ClusterState {
     return List.copyOf(nodes.values());
   }
 
+  /** The persistent node map itself: a new object exactly when a node was put or removed. */
+  @Override
+  public Object nodesToken() {
+    return nodes;
+  }
+
   @Override
   public Optional<Evaluation> eval(String id) {
     return Optional.ofNullable(evals.get(id));

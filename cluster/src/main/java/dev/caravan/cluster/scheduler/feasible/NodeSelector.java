@@ -13,6 +13,7 @@ import dev.caravan.cluster.structs.Spread;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -26,7 +27,8 @@ import java.util.random.RandomGenerator;
  * Chooses the node for one placement of a task group, as Nomad's stack does: nodes that are
  * ready, eligible and in the job's datacenters and node pool; then static feasibility (drivers
  * detected and healthy, constraints at job, group and task level), computed once per group and
- * kept; then per placement {@code distinct_hosts} / {@code distinct_property}, capacity (CPU,
+ * node set (a {@link NodeCatalog} shares it between passes); then per placement
+ * {@code distinct_hosts} / {@code distinct_property}, capacity (CPU,
  * memory, static and dynamic ports) and a score (bin packing, affinities, spreads) over at most
  * a limited number of fitting nodes ({@code log2(nodes)} for service jobs, two for batch, all
  * when the group has affinities or spreads), visited in a seeded random order.
@@ -47,22 +49,21 @@ public final class NodeSelector {
   public record Selection(Node node, AllocatedResources resources, AllocMetric metric,
       double score) {}
 
-  private final List<Node> nodes;
-  /** Nodes by id, built the first time a spread or distinct_property needs it. */
-  private Map<String, Node> byId;
+  private final NodeCatalog catalog;
   private final NodeUsage usage;
   private final RandomGenerator random;
   private final Map<TaskGroup, Candidates> candidates = new IdentityHashMap<>();
 
   /** Nodes that pass the static checks for one group, and where the last visit stopped. */
   private static final class Candidates {
-    final List<Node> feasible = new ArrayList<>();
+    List<Node> feasible;
     int cursor;
     int evaluated;
     int filtered;
-    final Map<String, Integer> available = new TreeMap<>();
-    final Map<String, Integer> classFiltered = new TreeMap<>();
-    final Map<String, Integer> constraintFiltered = new TreeMap<>();
+    /** Shared with the catalog's memo: never changed. */
+    Map<String, Integer> available;
+    Map<String, Integer> classFiltered;
+    Map<String, Integer> constraintFiltered;
     /** What the group asks for, its distinct_* constraints, preferences and limit. */
     AllocatedResources ask;
     final List<Constraint> distinct = new ArrayList<>();
@@ -75,7 +76,12 @@ public final class NodeSelector {
   }
 
   public NodeSelector(Collection<Node> nodes, NodeUsage usage, RandomGenerator random) {
-    this.nodes = List.copyOf(nodes);
+    this(NodeCatalog.of(nodes), usage, random);
+  }
+
+  /** A selector over a catalog's nodes, sharing its memo of static feasibility. */
+  public NodeSelector(NodeCatalog catalog, NodeUsage usage, RandomGenerator random) {
+    this.catalog = catalog;
     this.usage = usage;
     this.random = random;
   }
@@ -178,30 +184,24 @@ public final class NodeSelector {
       return c;
     }
     c = new Candidates();
-    for (Node n : nodes) {
-      if (!inScope(n, job)) {
-        continue;
-      }
-      c.evaluated++;
-      c.available.merge(n.datacenter(), 1, Integer::sum);
-      String why = infeasible(n, job, group);
-      if (why != null) {
-        c.filtered++;
-        c.constraintFiltered.merge(why, 1, Integer::sum);
-        if (n.nodeClass() != null && !n.nodeClass().isEmpty()) {
-          c.classFiltered.merge(n.nodeClass(), 1, Integer::sum);
-        }
-        continue;
-      }
-      c.feasible.add(n);
-    }
+    NodeCatalog.Feasibility f = catalog.feasibility(job, group);
+    Object[] order = f.feasible().toArray();
+    c.evaluated = f.evaluated();
+    c.filtered = f.filtered();
+    c.available = f.available();
+    c.classFiltered = f.classFiltered();
+    c.constraintFiltered = f.constraintFiltered();
     // seeded Fisher-Yates: placements of many evaluations do not all start on the same node
-    for (int i = c.feasible.size() - 1; i > 0; i--) {
+    // (untyped: swapping references reads no node, as a typed list's casts would)
+    for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
-      Node t = c.feasible.get(i);
-      c.feasible.set(i, c.feasible.get(j));
-      c.feasible.set(j, t);
+      Object t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
+    @SuppressWarnings("unchecked")
+    List<Node> shuffled = (List<Node>) (List<?>) Arrays.asList(order);
+    c.feasible = shuffled;
     c.ask = ask(group);
     collectDistinct(job.constraints(), false, c.distinct, c.groupScoped);
     collectDistinct(group.constraints(), true, c.distinct, c.groupScoped);
@@ -249,6 +249,8 @@ public final class NodeSelector {
   public Selection select(Job job, TaskGroup group) {
     Candidates c = candidates(job, group);
     AllocatedResources base = c.ask;
+    int askCpu = base.cpu();
+    int askMemory = base.memoryMb();
     List<Constraint> distinct = c.distinct;
     List<Boolean> groupScoped = c.groupScoped;
     List<Affinity> affinities = c.affinities;
@@ -258,10 +260,11 @@ public final class NodeSelector {
     List<Map<String, Integer>> distinctCounts = distinct.isEmpty() ? List.of()
         : distinctCounts(job, group, distinct, groupScoped);
 
-    Map<String, Integer> constraintFiltered = new TreeMap<>(c.constraintFiltered);
-    Map<String, Integer> classFiltered = new TreeMap<>(c.classFiltered);
-    Map<String, Integer> exhausted = new TreeMap<>();
-    Map<String, Integer> classExhausted = new TreeMap<>();
+    // the static counts are shared; a pass copies them only when it adds to them
+    Map<String, Integer> constraintFiltered = c.constraintFiltered;
+    boolean ownConstraintFiltered = false;
+    Map<String, Integer> exhausted = null;
+    Map<String, Integer> classExhausted = null;
     int filtered = c.filtered;
     int exhaustedNodes = 0;
     ScoreLimit<Node> limit = new ScoreLimit<>(c.limit, ScoreLimit.MAX_SKIP,
@@ -277,11 +280,15 @@ public final class NodeSelector {
           : distinctViolation(n, job, group, distinct, groupScoped, distinctCounts);
       if (distinctWhy != null) {
         filtered++;
+        if (!ownConstraintFiltered) {
+          constraintFiltered = new TreeMap<>(constraintFiltered);
+          ownConstraintFiltered = true;
+        }
         constraintFiltered.merge(distinctWhy, 1, Integer::sum);
         continue;
       }
       NodeUsage.Slot slot = usage.slot(n.id());
-      String dim = usage.exhaustedDimension(n, base);
+      String dim = NodeUsage.exhaustedDimension(n, slot, askCpu, askMemory, base.ports());
       List<AllocatedPort> ports = null;
       if (dim == null) {
         why[0] = null;
@@ -290,13 +297,19 @@ public final class NodeSelector {
       }
       if (dim != null) {
         exhaustedNodes++;
+        if (exhausted == null) {
+          exhausted = new TreeMap<>();
+        }
         exhausted.merge(dim, 1, Integer::sum);
         if (n.nodeClass() != null && !n.nodeClass().isEmpty()) {
+          if (classExhausted == null) {
+            classExhausted = new TreeMap<>();
+          }
           classExhausted.merge(n.nodeClass(), 1, Integer::sum);
         }
         continue;
       }
-      double score = Ranker.binPack(n, slot.cpu, slot.memory, base.cpu(), base.memoryMb());
+      double score = Ranker.binPack(n, slot.cpu, slot.memory, askCpu, askMemory);
       int parts = 1;
       if (!affinities.isEmpty()) {
         score += Ranker.affinity(n, affinities);
@@ -311,12 +324,22 @@ public final class NodeSelector {
       limit.offer(n, score);
     }
     c.cursor = size == 0 ? 0 : (c.cursor + visited) % size;
-    AllocMetric metric = new AllocMetric(c.evaluated, filtered, c.available, classFiltered,
-        constraintFiltered, exhaustedNodes, classExhausted, exhausted, 0);
+    AllocMetric metric = new AllocMetric(c.evaluated, filtered, orNull(c.available),
+        orNull(c.classFiltered), orNull(constraintFiltered), exhaustedNodes, classExhausted,
+        exhausted, 0);
     Node best = limit.best();
-    return best == null ? new Selection(null, null, metric, Double.NaN)
-        : new Selection(best, new AllocatedResources(base.tasks(), portsOf.get(best),
-            base.diskMb()), metric, limit.bestScore());
+    if (best == null) {
+      return new Selection(null, null, metric, Double.NaN);
+    }
+    List<AllocatedPort> ports = portsOf.get(best);
+    // without ports the ask itself is what the allocation gets (immutable: shared, not copied)
+    return new Selection(best, ports.isEmpty() ? base
+        : new AllocatedResources(base.tasks(), ports, base.diskMb()), metric, limit.bestScore());
+  }
+
+  /** Null for an empty map: the metric holds an empty map without copying one. */
+  private static Map<String, Integer> orNull(Map<String, Integer> m) {
+    return m.isEmpty() ? null : m;
   }
 
   private static void collectDistinct(List<Constraint> from, boolean groupLevel,
@@ -359,15 +382,9 @@ public final class NodeSelector {
   }
 
   private Map<String, Integer> valueCounts(Job job, String group, String target) {
-    if (byId == null) {
-      byId = new HashMap<>();
-      for (Node n : nodes) {
-        byId.put(n.id(), n);
-      }
-    }
     Map<String, Integer> counts = new HashMap<>();
     usage.nodesOf(job.namespace(), job.id(), group).forEach((nodeId, n) -> {
-      Node node = byId.get(nodeId);
+      Node node = catalog.node(nodeId);
       String v = node == null ? null : ConstraintChecker.resolve(node, target);
       if (v != null) {
         counts.merge(v, n, Integer::sum);

@@ -38,7 +38,10 @@ public final class NodeUsage {
 
   private static final Slot EMPTY = new Slot();
 
-  private final Map<String, Slot> nodes = new HashMap<>();
+  /** Initial capacity of a scheduling pass's node map. */
+  private static final int PASS_NODES = 4096;
+
+  private Map<String, Slot> nodes = new HashMap<>();
   /** Per node id, allocations per job key and group key. */
   private final Map<String, Map<String, Integer>> jobs = new HashMap<>();
   /** When non-null, a node's slot is read from here the first time it is needed. */
@@ -47,6 +50,9 @@ public final class NodeUsage {
   private final String focusNamespace;
   private final String focusJobId;
   private final boolean countJobs;
+  /** The focus job's key and its groups' keys, built the first time they are counted. */
+  private String focusJobKey;
+  private final Map<String, String> focusGroupKeys = new HashMap<>(4);
   private int nodesRead;
 
   /** Usage that counts allocations of every job (tests, small states). */
@@ -80,6 +86,7 @@ public final class NodeUsage {
    */
   public static NodeUsage forJob(ClusterState state, String namespace, String jobId) {
     NodeUsage u = new NodeUsage(state, namespace, jobId, true);
+    u.nodes = new HashMap<>(PASS_NODES); // a pass reads a few thousand nodes: no rehashing
     for (Allocation a : state.allocsByJob(namespace, jobId)) {
       if (!a.isTerminal() && a.nodeId() != null) {
         u.count(a, 1);
@@ -161,16 +168,48 @@ public final class NodeUsage {
   /** What a node's non-terminal allocations hold; immutable (ports never handed out). */
   private record Used(int cpu, int memory, BitSet ports) {}
 
-  /** The summary of a node's allocations the state memoizes (one constant instance). */
-  private static final Function<List<Allocation>, Used> USED = allocs -> {
-    Slot s = new Slot();
-    for (Allocation a : allocs) {
-      if (!a.isTerminal()) {
-        resources(s, a, 1);
+  /**
+   * The summary of a node's allocations the state memoizes (one constant instance), carried
+   * from one state to the next as allocations change instead of summed again.
+   */
+  private static final ClusterState.NodeSummary<Used> USED = new ClusterState.NodeSummary<>() {
+    @Override
+    public Used apply(List<Allocation> allocs) {
+      Slot s = new Slot();
+      for (Allocation a : allocs) {
+        if (!a.isTerminal()) {
+          resources(s, a, 1);
+        }
       }
+      return new Used(s.cpu, s.memory, s.ports);
     }
-    return new Used(s.cpu, s.memory, s.ports);
+
+    /** Null (computed again) when a port is freed: another allocation may hold it too. */
+    @Override
+    public Used update(Used used, Allocation before, Allocation after) {
+      boolean frees = before != null && !before.isTerminal();
+      if (frees && hasPorts(before)) {
+        return null;
+      }
+      Slot s = new Slot();
+      s.cpu = used.cpu;
+      s.memory = used.memory;
+      boolean takes = after != null && !after.isTerminal();
+      s.ports = takes && hasPorts(after) && used.ports != null ? (BitSet) used.ports.clone()
+          : used.ports;
+      if (frees) {
+        resources(s, before, -1);
+      }
+      if (takes) {
+        resources(s, after, 1);
+      }
+      return new Used(s.cpu, s.memory, s.ports);
+    }
   };
+
+  private static boolean hasPorts(Allocation a) {
+    return a.allocatedResources() != null && !a.allocatedResources().ports().isEmpty();
+  }
 
   /** Counts a planned or existing allocation against its node. */
   public void add(Allocation a) {
@@ -225,6 +264,15 @@ public final class NodeUsage {
 
   private void count(Allocation a, int sign) {
     Map<String, Integer> m = jobs.computeIfAbsent(a.nodeId(), k -> new HashMap<>(4));
+    if (focusJobId != null) { // every counted allocation is the focus job's: keys built once
+      if (focusJobKey == null) {
+        focusJobKey = jobKey(focusNamespace, focusJobId);
+      }
+      m.merge(focusJobKey, sign, Integer::sum);
+      m.merge(focusGroupKeys.computeIfAbsent(a.taskGroup(), g -> focusJobKey + '\0' + g), sign,
+          Integer::sum);
+      return;
+    }
     m.merge(jobKey(a.namespace(), a.jobId()), sign, Integer::sum);
     m.merge(groupKey(a.namespace(), a.jobId(), a.taskGroup()), sign, Integer::sum);
   }
@@ -266,16 +314,24 @@ public final class NodeUsage {
    * the concrete values in {@code ask.ports()}.
    */
   public String exhaustedDimension(Node n, AllocatedResources ask) {
-    Slot s = slot(n.id());
+    return exhaustedDimension(n, slot(n.id()), ask.cpu(), ask.memoryMb(), ask.ports());
+  }
+
+  /** As {@link #exhaustedDimension(Node, AllocatedResources)} with the node's slot at hand. */
+  static String exhaustedDimension(Node n, Slot s, int askCpu, int askMemory,
+      List<AllocatedPort> askPorts) {
     int cpu = n.nodeResources() == null ? 0 : n.nodeResources().cpuShares();
     int mem = n.nodeResources() == null ? 0 : n.nodeResources().memoryMb();
-    if (s.cpu + ask.cpu() > cpu) {
+    if (s.cpu + askCpu > cpu) {
       return "cpu";
     }
-    if (s.memory + ask.memoryMb() > mem) {
+    if (s.memory + askMemory > mem) {
       return "memory";
     }
-    for (AllocatedPort p : ask.ports()) {
+    if (askPorts.isEmpty()) {
+      return null;
+    }
+    for (AllocatedPort p : askPorts) {
       if (s.portInUse(p.value())) {
         return "network: reserved port collision";
       }

@@ -133,4 +133,54 @@ class NodeUsageTest {
         .toBuilder().desiredStatus(Allocation.DESIRED_STOP).build()), 0));
     assertEquals(100, NodeUsage.resourcesOf(state).cpuUsed("n1"));
   }
+
+  /**
+   * Seeded random placements, moves, stops, in-place updates and client updates: after every
+   * command the usage each node's memo carries from the image before (read after every
+   * command, so that it is always carried) equals a full scan of the state's allocations.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void usageCarriedFromImageToImageEqualsAFullScan(long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    List<String> nodes = List.of("n0", "n1", "n2", "n3");
+    for (String n : nodes) {
+      apply(new Command.NodeRegister(Fixtures.node(n, 100_000, 100_000), 0));
+    }
+    for (int step = 0; step < 300; step++) {
+      List<Allocation> all = state.allocs();
+      Allocation some = all.isEmpty() ? null : all.get(r.nextInt(all.size()));
+      String node = nodes.get(r.nextInt(nodes.size()));
+      int port = r.nextInt(3) == 0 ? 8000 + r.nextInt(4) : 0;
+      Command c = switch (some == null ? 0 : r.nextInt(5)) {
+        case 0 -> new Command.PlanApply("e", List.of(alloc("a" + r.nextInt(40),
+            "j" + r.nextInt(3), node, 1 + r.nextInt(500), port)), List.of(), 0);
+        case 1 -> new Command.PlanApply("e", List.of(alloc(some.id(), some.jobId(), node,
+            1 + r.nextInt(500), port)), List.of(), 0); // moved or resized in place
+        case 2 -> new Command.PlanApply("e", List.of(), List.of(some.toBuilder()
+            .desiredStatus(Allocation.DESIRED_STOP).build()), 0);
+        case 3 -> new Command.AllocClientUpdate(List.of(Allocation.builder().id(some.id())
+            .namespace(some.namespace()).jobId(some.jobId()).clientStatus(
+                r.nextBoolean() ? Allocation.CLIENT_RUNNING : Allocation.CLIENT_COMPLETE)
+            .build()), List.of(), 0);
+        default -> new Command.PlanApply("e", List.of(alloc("b" + step, "j0", node, 7, 0),
+            alloc("c" + step, "j1", nodes.get(r.nextInt(nodes.size())), 3, port)), List.of(),
+            0);
+      };
+      apply(c);
+
+      NodeUsage carried = NodeUsage.resourcesOf(state);
+      NodeUsage scanned = NodeUsage.of(state);
+      for (String n : nodes) {
+        assertEquals(scanned.cpuUsed(n), carried.cpuUsed(n), n + " cpu at step " + step);
+        assertEquals(scanned.memoryUsed(n), carried.memoryUsed(n), n + " memory at " + step);
+        Node nodeObject = state.node(n).orElseThrow();
+        for (int p = 8000; p < 8004; p++) {
+          AllocatedResources ask = alloc("x", "x", n, 1, p).allocatedResources();
+          assertEquals(scanned.exhaustedDimension(nodeObject, ask),
+              carried.exhaustedDimension(nodeObject, ask), n + " port " + p + " at " + step);
+        }
+      }
+    }
+  }
 }
