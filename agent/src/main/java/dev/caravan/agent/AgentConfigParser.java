@@ -43,9 +43,29 @@ public final class AgentConfigParser {
     try {
       map = new HCLParser().parse(text);
     } catch (Exception e) {
-      throw new ConfigException(file + ": " + e.getMessage());
+      throw new ConfigException(syntaxError(file, e.getMessage()));
     }
     return new Reader(file.toString(), map, base).read();
+  }
+
+  private static final java.util.regex.Pattern AT =
+      java.util.regex.Pattern.compile("\\s*(?:-\\s*)?found on line: (\\d+) col: (\\d+)\\s*$");
+
+  /**
+   * {@code file:line:column: message} from HCL4j's message, which carries the position only in
+   * its text ({@code "Illegal character <(=) - state: 14> found on line: 2 col: 26"}).
+   */
+  static String syntaxError(Path file, String message) {
+    String m = message == null ? "invalid HCL"
+        : message.replaceFirst("^(?:[\\w$]+\\.)+[\\w$]*Exception: ", "");
+    java.util.regex.Matcher at = AT.matcher(m);
+    if (!at.find()) {
+      return file + ": " + m;
+    }
+    String hint = m.startsWith("Illegal character <(=)")
+        ? " (a block on one line may hold only one attribute)" : "";
+    return file + ":" + at.group(1) + ":" + at.group(2) + ": " + m.substring(0, at.start())
+        + hint;
   }
 
   private static final class Reader {

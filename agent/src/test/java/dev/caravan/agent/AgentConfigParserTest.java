@@ -199,6 +199,17 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void aSyntaxErrorNamesFileLineAndColumn() throws Exception {
+    Path file = write("data_dir = \"/tmp/x\"\nports { http = 4646  rpc = 4647 }\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ":2:26: Illegal character <(=) - state: 14>"
+        + " (a block on one line may hold only one attribute)", e.getMessage());
+  }
+
+  @Test
   void wrongTypeIsAnErrorNamingTheKey() throws Exception {
     Path file = write("ports {\n  http = \"x\"\n}\n");
 
