@@ -1,8 +1,9 @@
 package dev.caravan.agent;
 
-import com.bertramlabs.plugins.hcl4j.HCLParser;
 import dev.caravan.reconciler.git.SourceAuth;
 import dev.caravan.reconciler.git.SourceConfig;
+import dev.caravan.reconciler.jobspec.Jobspec;
+import dev.caravan.reconciler.jobspec.JobspecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,31 +42,11 @@ public final class AgentConfigParser {
     }
     Map<String, Object> map;
     try {
-      map = new HCLParser().parse(text);
-    } catch (Exception e) {
-      throw new ConfigException(syntaxError(file, e.getMessage()));
+      map = Jobspec.parseHclFile(file.toString(), text);
+    } catch (JobspecException e) {
+      throw new ConfigException(e.getMessage());
     }
     return new Reader(file.toString(), map, base).read();
-  }
-
-  private static final java.util.regex.Pattern AT =
-      java.util.regex.Pattern.compile("\\s*(?:-\\s*)?found on line: (\\d+) col: (\\d+)\\s*$");
-
-  /**
-   * {@code file:line:column: message} from HCL4j's message, which carries the position only in
-   * its text ({@code "Illegal character <(=) - state: 14> found on line: 2 col: 26"}).
-   */
-  static String syntaxError(Path file, String message) {
-    String m = message == null ? "invalid HCL"
-        : message.replaceFirst("^(?:[\\w$]+\\.)+[\\w$]*Exception: ", "");
-    java.util.regex.Matcher at = AT.matcher(m);
-    if (!at.find()) {
-      return file + ": " + m;
-    }
-    String hint = m.startsWith("Illegal character <(=)")
-        ? " (a block on one line may hold only one attribute)" : "";
-    return file + ":" + at.group(1) + ":" + at.group(2) + ": " + m.substring(0, at.start())
-        + hint;
   }
 
   private static final class Reader {

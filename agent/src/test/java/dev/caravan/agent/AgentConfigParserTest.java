@@ -205,8 +205,18 @@ class AgentConfigParserTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
 
-    assertEquals(file + ":2:26: Illegal character <(=) - state: 14>"
-        + " (a block on one line may hold only one attribute)", e.getMessage());
+    assertEquals(file + ":2:26: syntax error: unexpected '='", e.getMessage());
+  }
+
+  @Test
+  void anUnclosedBlockIsAnErrorNotAConfigCutShort() throws Exception {
+    Path file = write("data_dir = \"/tmp/x\"\nserver {\n  enabled = true\n");
+
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> AgentConfigParser.parse(file, AgentConfig.dev(null)));
+
+    assertEquals(file + ":2:8: unclosed '{': no matching '}' before the end of the file",
+        e.getMessage());
   }
 
   @Test

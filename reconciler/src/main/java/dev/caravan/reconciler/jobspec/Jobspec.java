@@ -113,17 +113,35 @@ public final class Jobspec {
    */
   public static Map<String, Object> parseVarFile(String fileName, String content)
       throws JobspecException {
+    return parsePlain(fileName, content, false);
+  }
+
+  /**
+   * Parses another HCL file of Nomad's shape (an agent config) as jobspecs are parsed: sandboxed
+   * (no {@code data} lookups), unbalanced braces and trailing text refused, errors as
+   * {@code file:line:column}, {@code ${...}} kept as written.
+   *
+   * @throws JobspecException when the file does not parse
+   */
+  public static Map<String, Object> parseHclFile(String fileName, String content)
+      throws JobspecException {
+    return parsePlain(fileName, content, true);
+  }
+
+  private static Map<String, Object> parsePlain(String fileName, String content,
+      boolean blocks) throws JobspecException {
     String file = fileName == null ? "<input>" : fileName;
     if (content == null || content.isBlank()) {
       return Map.of();
     }
     if (content.length() > MAX_BYTES) {
-      throw single(file, 1, 1, "variables file is larger than " + MAX_BYTES + " bytes");
+      throw single(file, 1, 1, (blocks ? "file" : "variables file") + " is larger than "
+          + MAX_BYTES + " bytes");
     }
     try {
       HclScanner scan = HclScanner.scan(content);
       List<JobspecError> errors = scanErrors(file, scan);
-      for (HclScanner.TopBlock b : scan.topBlocks) {
+      for (HclScanner.TopBlock b : blocks ? List.<HclScanner.TopBlock>of() : scan.topBlocks) {
         errors.add(new JobspecError(file, b.pos().line(), b.pos().column(), b.type(),
             "a variables file holds NAME = VALUE lines, not blocks"));
       }
@@ -136,7 +154,8 @@ public final class Jobspec {
     } catch (JobspecException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
-      throw single(file, 1, 1, "cannot read variables: " + e.getClass().getSimpleName());
+      throw single(file, 1, 1, "cannot read " + (blocks ? "the file" : "variables") + ": "
+          + e.getClass().getSimpleName());
     }
   }
 
