@@ -160,8 +160,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     // A snapshot writes the whole state (10,000 jobs and 100,000 allocations: ~85 MB, ~1 s of
     // CPU): every 1,000 entries cost more than the writes themselves. Nomad's defaults: a
     // snapshot once 8192 entries are new and 120 s passed since the start or the last one
-    // (SNAPSHOT_INTERVAL);
-    // a restart replays the entries after the snapshot.
+    // (SNAPSHOT_INTERVAL); a restart replays the entries after the snapshot.
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_THRESHOLD);
     RaftServerConfigKeys.Snapshot.setCreationGap(props, 100L);
     // keep the last two (Ratis keeps all by default; each is the whole state)
