@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import dev.caravan.cluster.structs.Interner;
 import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads short JSON strings as one shared instance per value. Every job read from the log
@@ -19,8 +19,7 @@ final class CanonicalStrings extends StdScalarDeserializer<String> {
   static final CanonicalStrings INSTANCE = new CanonicalStrings();
 
   private static final int MAX_LENGTH = 24;
-  private static final int MAX_VALUES = 8192;
-  private final ConcurrentHashMap<String, String> values = new ConcurrentHashMap<>();
+  private final Interner<String> values = new Interner<>(8192);
 
   private CanonicalStrings() {
     super(String.class);
@@ -35,17 +34,6 @@ final class CanonicalStrings extends StdScalarDeserializer<String> {
   }
 
   String canonical(String s) {
-    if (s.length() > MAX_LENGTH) {
-      return s;
-    }
-    String shared = values.get(s);
-    if (shared != null) {
-      return shared;
-    }
-    if (values.size() < MAX_VALUES) {
-      shared = values.putIfAbsent(s, s);
-      return shared == null ? s : shared;
-    }
-    return s;
+    return s.length() > MAX_LENGTH ? s : values.intern(s);
   }
 }

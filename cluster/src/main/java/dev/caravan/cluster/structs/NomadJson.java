@@ -54,19 +54,10 @@ public final class NomadJson {
    * Jobs repeat a few durations (policy defaults: 15 per job), and the state holds every job
    * read from the log: equal values share one instance, up to a bounded number of them.
    */
-  private static final java.util.concurrent.ConcurrentHashMap<Long, Duration> DURATIONS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Interner<Duration> DURATIONS = new Interner<>(1024);
 
   static Duration duration(long nanos) {
-    Duration d = DURATIONS.get(nanos);
-    if (d != null) {
-      return d;
-    }
-    d = Duration.ofNanos(nanos);
-    if (DURATIONS.size() < 1024) {
-      DURATIONS.putIfAbsent(nanos, d);
-    }
-    return d;
+    return DURATIONS.intern(Duration.ofNanos(nanos));
   }
 
   private static final class DurationNanosDeserializer extends JsonDeserializer<Duration> {
