@@ -30,15 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * a small {@code warmup} for the figure of a freshly started cluster. With {@code
  * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile.
  *
- * <p>Usage: {@code java -Xmx2g -cp <bench classpath> dev.caravan.bench.RaftClusterBench
- * [registrations=10000] [clients=32] [warmup=60000]}; the JVM's defaults here (two cores, 24 GB)
- * are G1 and C2, as {@code ./caravan} starts a cluster server.
+ * <p>After the closed loop of {@code clients} callers (the most registrations per second),
+ * the same number of registrations arrive at a fixed {@code rate} (open loop), each timed
+ * from when it was due: the latency a user sending that many per second sees, split by whether
+ * the receiving server was the leader or a follower.
+ *
+ * <p>Usage: {@code java -XX:+UseZGC -Xmx2g -cp <bench classpath>
+ * dev.caravan.bench.RaftClusterBench [registrations=10000] [clients=32] [warmup=60000]
+ * [rate=1000]}: ZGC and C2, as {@code ./caravan} starts a cluster server.
  */
 public final class RaftClusterBench {
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
+    int rate = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
     Path dir = TempDirs.create("caravan-raft-bench-");
     List<String> peers = List.of("127.0.0.1:" + SchedulerThroughputBench.freePort(),
         "127.0.0.1:" + SchedulerThroughputBench.freePort(),
@@ -73,6 +79,20 @@ public final class RaftClusterBench {
         recording.close();
       }
       Arrays.sort(latencies);
+
+      // open loop: registrations arrive at a fixed rate whatever the latency, each one timed
+      // from when it was due (so a stall delays, and counts against, every request due in it)
+      ClusterServer rateLeader = awaitLeader(servers);
+      long[] due = new long[total];
+      long[] openLatencies = new long[total];
+      boolean[] viaLeader = new boolean[total];
+      long[] gcBeforeOpen = gcPauses();
+      long openStart = System.nanoTime();
+      int openFailed = runAtRate(servers, rateLeader, total, rate, due, openLatencies, viaLeader);
+      long openMillis = (System.nanoTime() - openStart) / 1_000_000;
+      long[] gcAfterOpen = gcPauses();
+      long[][] byRole = split(openLatencies, viaLeader);
+      Arrays.sort(openLatencies);
 
       // the leader now: an early election may have moved it since the start
       ClusterServer leader = awaitLeader(servers);
@@ -116,6 +136,15 @@ public final class RaftClusterBench {
           java.lang.management.ManagementFactory.getOperatingSystemMXBean()
               .getSystemLoadAverage(), warmup, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
           gcNames(), cpuByThread);
+      System.out.printf("{\"benchmark\":\"raft-3-servers-at-rate\",\"registrations\":%d,"
+          + "\"offered_per_s\":%d,\"achieved_per_s\":%.0f,\"failed\":%d,\"p50_ms\":%.2f,"
+          + "\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,\"leader_p50_ms\":%.2f,"
+          + "\"leader_p99_ms\":%.2f,\"follower_p50_ms\":%.2f,\"follower_p99_ms\":%.2f,"
+          + "\"gc_collections\":%d,\"gc_ms\":%d}%n",
+          total, rate, total * 1000.0 / openMillis, openFailed, pct(openLatencies, 0.5),
+          pct(openLatencies, 0.99), pct(openLatencies, 0.999), pct(openLatencies, 1.0),
+          pct(byRole[0], 0.5), pct(byRole[0], 0.99), pct(byRole[1], 0.5), pct(byRole[1], 0.99),
+          gcAfterOpen[0] - gcBeforeOpen[0], gcAfterOpen[1] - gcBeforeOpen[1]);
     } finally {
       pool.shutdownNow();
       for (ClusterServer s : servers) {
@@ -156,6 +185,77 @@ public final class RaftClusterBench {
     return failed.get();
   }
 
+  /**
+   * Issues {@code total} registrations at {@code rate} per second, round robin over the servers,
+   * from one pacing thread that never waits for an answer (a pool large enough for every
+   * request in flight makes the calls). Each latency runs from the time the request was due,
+   * not from when a thread picked it up: the figure a user sending at that rate would see.
+   */
+  private static int runAtRate(List<ClusterServer> servers, ClusterServer leader, int total,
+      int rate, long[] due, long[] latencies, boolean[] viaLeader) throws Exception {
+    AtomicInteger failed = new AtomicInteger();
+    ExecutorService callers = Executors.newCachedThreadPool();
+    try {
+      long start = System.nanoTime();
+      long interval = 1_000_000_000L / rate;
+      List<Future<?>> calls = new ArrayList<>(total);
+      for (int i = 0; i < total; i++) {
+        long at = start + i * interval;
+        long wait;
+        while ((wait = at - System.nanoTime()) > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        int n = i;
+        ClusterServer s = servers.get(i % servers.size());
+        viaLeader[i] = s == leader;
+        due[i] = at;
+        calls.add(callers.submit(() -> {
+          try {
+            s.registerJob(new Cluster.JobRegisterRequest(
+                SchedulerThroughputBench.job("rate-" + n, 0), false, 0));
+          } catch (ClusterException e) {
+            failed.incrementAndGet();
+          }
+          latencies[n] = System.nanoTime() - due[n];
+        }));
+      }
+      for (Future<?> f : calls) {
+        f.get();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    return failed.get();
+  }
+
+  /** Latencies of requests sent to the leader, then of those sent to a follower, each sorted. */
+  private static long[][] split(long[] latencies, boolean[] viaLeader) {
+    long[] leader = new long[latencies.length];
+    long[] follower = new long[latencies.length];
+    int l = 0;
+    int f = 0;
+    for (int i = 0; i < latencies.length; i++) {
+      if (viaLeader[i]) {
+        leader[l++] = latencies[i];
+      } else {
+        follower[f++] = latencies[i];
+      }
+    }
+    leader = Arrays.copyOf(leader, l);
+    follower = Arrays.copyOf(follower, f);
+    Arrays.sort(leader);
+    Arrays.sort(follower);
+    return new long[][] {leader, follower};
+  }
+
+  /** The {@code q} quantile of sorted nanoseconds, in milliseconds (0 for no samples). */
+  private static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))] / 1e6;
+  }
+
   /** With {@code -Dbench.jfr=FILE}, a JFR profile of the measured phase only (no warm-up). */
   private static jdk.jfr.Recording startRecording() throws Exception {
     if (System.getProperty("bench.jfr") == null) {
@@ -175,6 +275,9 @@ public final class RaftClusterBench {
     long millis = 0;
     for (java.lang.management.GarbageCollectorMXBean gc
         : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc.getName().endsWith("Cycles")) {
+        continue; // ZGC's and Shenandoah's concurrent cycles: their pauses are counted apart
+      }
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }

@@ -117,6 +117,14 @@ public final class CaravanStateMachine extends BaseStateMachine {
     return queryHandler.apply(request);
   }
 
+  /** The thread applying entries, which must never wait for an entry to be applied. */
+  private volatile Thread applier;
+
+  /** Whether the calling thread is the one applying entries (waiting there would deadlock). */
+  public boolean isApplierThread() {
+    return Thread.currentThread() == applier;
+  }
+
   /** Blocks until the image's index reaches {@code minIndex} or the deadline passes. */
   public StateImage awaitIndex(long minIndex, long deadlineNanos) throws InterruptedException {
     synchronized (monitor) {
@@ -295,7 +303,10 @@ public final class CaravanStateMachine extends BaseStateMachine {
     return new CommandMessage(command, bytes);
   }
 
-  /** The proposal was applied here, or failed: its bytes are no longer expected. */
+  /**
+   * The proposal was applied here, or failed: its bytes are no longer expected. A proposal
+   * answered before it was applied here needs no call: applying it forgets it.
+   */
   public void proposalDone(Message message) {
     ownProposals.remove(message.getContent());
   }
@@ -329,7 +340,8 @@ public final class CaravanStateMachine extends BaseStateMachine {
     Command command = trx.getStateMachineContext() instanceof Command c ? c : null;
     ByteString data = entry.getStateMachineLogEntry().getLogData();
     if (command == null) {
-      command = ownProposals.get(data);
+      // removed here: a follower answered from the leader's reply may be done waiting
+      command = ownProposals.remove(data);
     }
     if (command == null) { // another server's proposal, or a replayed log
       try {
@@ -338,6 +350,7 @@ public final class CaravanStateMachine extends BaseStateMachine {
         LOG.error("skipping undecodable entry at index {}: {}", index, e.toString());
       }
     }
+    applier = Thread.currentThread();
     StateImage next;
     synchronized (monitor) {
       StateImage before = image;
@@ -361,7 +374,8 @@ public final class CaravanStateMachine extends BaseStateMachine {
         LOG.warn("apply listener failed", e);
       }
     }
-    return CompletableFuture.completedFuture(Message.valueOf(Long.toString(index)));
+    return CompletableFuture.completedFuture(
+        Message.valueOf(ApplyReply.of(index, command, next).encode()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.caravan.cluster.server;
 
 import dev.caravan.cluster.deploy.DeploymentRequests;
 import dev.caravan.cluster.deploy.DeploymentWatcher;
+import dev.caravan.cluster.raft.ApplyReply;
 import dev.caravan.cluster.raft.CaravanStateMachine;
 import dev.caravan.cluster.scheduler.EvalBroker;
 import dev.caravan.cluster.state.Command;
@@ -116,7 +117,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private volatile boolean closed;
   private final DispatchBatcher dispatches = new DispatchBatcher();
   /** Concurrent job registrations share Raft entries ({@link Command.JobRegisterBatch}). */
-  private final GroupCommit<Command.JobRegister> registers;
+  private final GroupCommit<Command.JobRegister, ApplyReply.Registered> registers;
+  /** The highest index this server answered a write with: its reads wait until they hold it. */
+  private final java.util.concurrent.atomic.AtomicLong answeredIndex =
+      new java.util.concurrent.atomic.AtomicLong();
   /** The Raft log's segment size: small, so that the segments kept in memory are small. */
   static final int LOG_SEGMENT_BYTES = 1 << 20;
 
@@ -141,7 +145,8 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     // to shorten.
     this.registers = new GroupCommit<>("caravan-register-" + cfg.serverId(), 1, 128,
         PROPOSE_TIMEOUT.multipliedBy(2),
-        batch -> propose(batch.size() == 1 ? batch.get(0) : new Command.JobRegisterBatch(batch)));
+        batch -> write(batch.size() == 1 ? batch.get(0) : new Command.JobRegisterBatch(batch),
+            false).registered());
     this.selfId = peerId(cfg.raftAddress());
     List<RaftPeer> peers = new ArrayList<>();
     for (String addr : cfg.peerAddresses()) {
@@ -284,25 +289,49 @@ public final class ClusterServer implements Cluster, AutoCloseable {
    * round trips (the blocking one took about twice as long per write).
    */
   long propose(Command command) throws ClusterException {
+    return write(command, true).index();
+  }
+
+  /**
+   * Proposes a command and returns the applying server's reply. With {@code awaitLocal}, or on
+   * the leader (which answers once it applied the entry), the entry is applied here too when
+   * this returns. Otherwise a follower answers from the leader's reply at once, as a Nomad
+   * follower returns the leader's RPC response, instead of waiting to learn of the commit with
+   * the next append and apply the entry itself (a third of a forwarded write's time under
+   * load). Read-your-writes still holds: {@link #state()} waits for every index this server
+   * has answered with.
+   */
+  private ApplyReply write(Command command, boolean awaitLocal) throws ClusterException {
     Message message = sm.message(command);
+    boolean appliedForgetsIt = false;
     try {
       RaftClientReply reply = proposeLocally(message);
-      if (reply == null) {
+      boolean forwarded = reply == null;
+      if (forwarded) {
         reply = proposeThroughClient(message);
       }
       if (!reply.isSuccess()) {
         throw new ClusterException(503, "raft write failed: " + reply.getException());
       }
-      long index = Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+      ApplyReply applied = ApplyReply.decode(reply.getMessage().getContent().toStringUtf8());
+      if (forwarded && !awaitLocal) {
+        answeredIndex.accumulateAndGet(applied.index(), Math::max);
+        appliedForgetsIt = true;
+        return applied;
+      }
       try {
-        sm.awaitIndex(index, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
+        sm.awaitIndex(applied.index(), System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ClusterException(503, "interrupted", e);
       }
-      return index;
+      return applied;
+    } catch (IllegalArgumentException e) {
+      throw new ClusterException(503, "raft write failed: " + e.getMessage(), e);
     } finally {
-      sm.proposalDone(message);
+      if (!appliedForgetsIt) {
+        sm.proposalDone(message);
+      }
     }
   }
 
@@ -363,14 +392,30 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
   }
 
+  /**
+   * The local state, once it holds every write this server has answered for (read-your-writes
+   * on a follower that answered from the leader's reply; a few milliseconds at most while the
+   * follower applies the entry). Never waits on the thread that applies entries.
+   */
   @Override
   public ClusterState state() {
-    return sm.image();
+    StateImage image = sm.image();
+    long answered = answeredIndex.get();
+    if (image.index() >= answered || sm.isApplierThread()) {
+      return image;
+    }
+    try {
+      return sm.awaitIndex(answered, System.nanoTime() + PROPOSE_TIMEOUT.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return sm.image();
+    }
   }
 
   @Override
   public ClusterState awaitIndex(long minIndex, Duration maxWait) throws InterruptedException {
-    return sm.awaitIndex(minIndex + 1, System.nanoTime() + maxWait.toNanos());
+    ClusterState s = sm.awaitIndex(minIndex + 1, System.nanoTime() + maxWait.toNanos());
+    return s.index() >= answeredIndex.get() ? s : state();
   }
 
   @Override
@@ -432,23 +477,23 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     Command.JobRegister command = new Command.JobRegister(job, request.enforceIndex(),
         request.jobModifyIndex(), eval, now);
     // a register with an eval learns its outcome from that eval: it can share an entry
-    long index = eval == null ? propose(command) : registers.submit(command);
-    ClusterState s = state();
-    if (eval == null) {
-      Job stored = s.job(job.namespace(), job.id()).orElse(null);
-      if (stored == null || stored.modifyIndex() != index) {
-        throw ClusterException.conflict(casMessage(request.jobModifyIndex(),
-            stored == null ? 0 : stored.jobModifyIndex()));
-      }
-      return new JobRegisterResult("", 0, stored.jobModifyIndex(), index);
+    ApplyReply.Registered outcome = eval == null
+        ? single(write(command, false)) : registers.submit(command);
+    if (!outcome.accepted()) {
+      throw ClusterException.conflict(casMessage(request.jobModifyIndex(),
+          outcome.jobModifyIndex()));
     }
-    Evaluation stored = s.eval(eval.id()).orElse(null);
-    if (stored == null) {
-      long have = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(0L);
-      throw ClusterException.conflict(casMessage(request.jobModifyIndex(), have));
+    long index = outcome.index();
+    return eval == null ? new JobRegisterResult("", 0, outcome.jobModifyIndex(), index)
+        : new JobRegisterResult(eval.id(), index, outcome.jobModifyIndex(), index);
+  }
+
+  private static ApplyReply.Registered single(ApplyReply reply) throws ClusterException {
+    if (reply.registered().size() != 1) {
+      throw new ClusterException(503, "raft write failed: " + reply.registered().size()
+          + " register outcomes in the reply for one register");
     }
-    long jmi = s.job(job.namespace(), job.id()).map(Job::jobModifyIndex).orElse(index);
-    return new JobRegisterResult(eval.id(), stored.createIndex(), jmi, index);
+    return reply.registered().get(0);
   }
 
   @Override

@@ -14,26 +14,26 @@ import java.util.concurrent.TimeoutException;
  * everything queued (up to {@code maxBatch}) and write it as one Raft command. N concurrent
  * writes then cost one log entry, one round trip and one fsync per server instead of N, and
  * nothing waits for a batch to fill: a proposer takes what is there as soon as it is free.
- * Each caller gets the index of the entry that carried its item, once it is applied locally.
+ * Each caller gets its own item's outcome of the entry that carried it.
  */
-final class GroupCommit<T> {
-  /** Writes one batch (never empty) and returns its index once it is applied locally. */
-  interface Proposer<T> {
-    long propose(List<T> batch) throws ClusterException;
+final class GroupCommit<T, R> {
+  /** Writes one batch (never empty); returns one outcome per item, in the batch's order. */
+  interface Proposer<T, R> {
+    List<R> propose(List<T> batch) throws ClusterException;
   }
 
-  private record Pending<T>(T item, CompletableFuture<Long> index) {}
+  private record Pending<T, R>(T item, CompletableFuture<R> outcome) {}
 
   private final String name;
   private final int threads;
   private final int maxBatch;
   private final Duration timeout;
-  private final Proposer<T> proposer;
-  private final LinkedBlockingQueue<Pending<T>> queue = new LinkedBlockingQueue<>();
+  private final Proposer<T, R> proposer;
+  private final LinkedBlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
   private final List<Thread> running = new ArrayList<>();
   private volatile boolean closed;
 
-  GroupCommit(String name, int threads, int maxBatch, Duration timeout, Proposer<T> proposer) {
+  GroupCommit(String name, int threads, int maxBatch, Duration timeout, Proposer<T, R> proposer) {
     this.name = name;
     this.threads = threads;
     this.maxBatch = maxBatch;
@@ -41,16 +41,16 @@ final class GroupCommit<T> {
     this.proposer = proposer;
   }
 
-  /** Queues one item and blocks until the entry carrying it is applied locally. */
-  long submit(T item) throws ClusterException {
+  /** Queues one item and blocks until the proposer has the outcome of the entry carrying it. */
+  R submit(T item) throws ClusterException {
     startIfNeeded();
-    Pending<T> p = new Pending<>(item, new CompletableFuture<>());
+    Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
     queue.add(p);
     if (closed) {
-      p.index().completeExceptionally(new ClusterException(503, "server closing"));
+      p.outcome().completeExceptionally(new ClusterException(503, "server closing"));
     }
     try {
-      return p.index().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return p.outcome().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClusterException(503, "interrupted", e);
@@ -75,7 +75,7 @@ final class GroupCommit<T> {
   }
 
   private void run() {
-    List<Pending<T>> batch = new ArrayList<>();
+    List<Pending<T, R>> batch = new ArrayList<>();
     List<T> items = new ArrayList<>();
     while (!closed) {
       try {
@@ -86,10 +86,16 @@ final class GroupCommit<T> {
       queue.drainTo(batch, maxBatch - 1);
       batch.forEach(p -> items.add(p.item()));
       try {
-        long index = proposer.propose(List.copyOf(items));
-        batch.forEach(p -> p.index().complete(index));
+        List<R> outcomes = proposer.propose(List.copyOf(items));
+        if (outcomes.size() != batch.size()) {
+          throw new IllegalStateException(name + ": " + outcomes.size() + " outcomes for "
+              + batch.size() + " items");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).outcome().complete(outcomes.get(i));
+        }
       } catch (ClusterException | RuntimeException e) {
-        batch.forEach(p -> p.index().completeExceptionally(e));
+        batch.forEach(p -> p.outcome().completeExceptionally(e));
       }
       batch.clear();
       items.clear();
@@ -107,9 +113,9 @@ final class GroupCommit<T> {
     synchronized (this) {
       running.forEach(Thread::interrupt);
     }
-    Pending<T> p;
+    Pending<T, R> p;
     while ((p = queue.poll()) != null) {
-      p.index().completeExceptionally(new ClusterException(503, "server closing"));
+      p.outcome().completeExceptionally(new ClusterException(503, "server closing"));
     }
   }
 }

@@ -308,7 +308,7 @@ public final class StateMachineCore {
     TreePMap<String, List<Job>> jobs;
     TreePMap<String, Allocation> allocs;
     TreePMap<String, Node> nodes;
-    TreePMap<String, Evaluation> evals;
+    HashTrie<String, Evaluation> evals;
     TreePMap<String, Deployment> deployments;
     PeriodicState periodic;
     TreePMap<String, List<SourceSyncRecord>> sourceSyncs;

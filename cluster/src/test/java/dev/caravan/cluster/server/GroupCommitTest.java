@@ -22,18 +22,19 @@ class GroupCommitTest {
     CountDownLatch firstProposed = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-    GroupCommit<Integer> commit = new GroupCommit<>("test", 1, 100, Duration.ofSeconds(30),
-        batch -> {
+    GroupCommit<Integer, String> commit = new GroupCommit<>("test", 1, 100,
+        Duration.ofSeconds(30), batch -> {
           batches.add(batch);
           firstProposed.countDown();
           await(release);
-          return batches.size();
+          int entry = batches.size();
+          return batch.stream().map(item -> entry + ":" + item).toList();
         });
     ExecutorService callers = Executors.newFixedThreadPool(6);
     try {
-      Future<Long> first = callers.submit(() -> commit.submit(0));
+      Future<String> first = callers.submit(() -> commit.submit(0));
       assertTrue(firstProposed.await(10, TimeUnit.SECONDS));
-      List<Future<Long>> later = new ArrayList<>();
+      List<Future<String>> later = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         int item = i;
         later.add(callers.submit(() -> commit.submit(item)));
@@ -44,9 +45,10 @@ class GroupCommitTest {
 
       release.countDown();
 
-      assertEquals(1L, first.get(10, TimeUnit.SECONDS));
-      for (Future<Long> f : later) {
-        assertEquals(2L, f.get(10, TimeUnit.SECONDS));
+      // each caller gets its own item's outcome, from the entry that carried it
+      assertEquals("1:0", first.get(10, TimeUnit.SECONDS));
+      for (int i = 0; i < later.size(); i++) {
+        assertEquals("2:" + (i + 1), later.get(i).get(10, TimeUnit.SECONDS));
       }
       assertEquals(List.of(0), batches.get(0));
       assertEquals(List.of(1, 2, 3, 4, 5), batches.get(1).stream().sorted().toList());
@@ -59,8 +61,8 @@ class GroupCommitTest {
 
   @Test
   void aFailedProposalFailsEveryCallerInItsBatch() {
-    GroupCommit<String> commit = new GroupCommit<>("test", 1, 10, Duration.ofSeconds(30),
-        batch -> {
+    GroupCommit<String, String> commit = new GroupCommit<>("test", 1, 10,
+        Duration.ofSeconds(30), batch -> {
           throw new ClusterException(503, "no leader: test");
         });
     try {
@@ -73,9 +75,23 @@ class GroupCommitTest {
   }
 
   @Test
+  void aProposerThatAnswersForTooFewItemsFailsTheBatch() {
+    GroupCommit<String, String> commit = new GroupCommit<>("test", 1, 10,
+        Duration.ofSeconds(30), batch -> List.of());
+    try {
+      ClusterException e = assertThrows(ClusterException.class, () -> commit.submit("x"));
+
+      assertEquals(503, e.status());
+      assertTrue(e.getMessage().contains("0 outcomes for 1 items"), e.getMessage());
+    } finally {
+      commit.close();
+    }
+  }
+
+  @Test
   void aClosedGroupCommitRefusesWithServiceUnavailable() {
-    GroupCommit<String> commit = new GroupCommit<>("test", 1, 10, Duration.ofSeconds(30),
-        batch -> 1L);
+    GroupCommit<String, String> commit = new GroupCommit<>("test", 1, 10,
+        Duration.ofSeconds(30), batch -> batch);
     commit.close();
 
     ClusterException e = assertThrows(ClusterException.class, () -> commit.submit("x"));

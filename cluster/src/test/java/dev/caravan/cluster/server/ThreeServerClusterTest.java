@@ -4,6 +4,7 @@ import static dev.caravan.cluster.server.ClusterServerTest.awaitState;
 import static dev.caravan.cluster.server.ClusterServerTest.freePort;
 import static dev.caravan.cluster.server.ClusterServerTest.running;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caravan.cluster.state.Fixtures;
@@ -62,6 +63,48 @@ class ThreeServerClusterTest {
     ClusterState s = awaitState(servers.get(1), st -> running(st, "api") == 1);
     assertEquals(2, running(s, "web"));
     assertTrue(next.leaderAddress().equals(next.config().raftAddress()));
+  }
+
+  @Test
+  void aFollowerAnswersFromTheLeadersReplyAndStillReadsItsOwnWrites(@TempDir Path dir)
+      throws Exception {
+    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
+        "127.0.0.1:" + freePort());
+    for (int i = 0; i < 3; i++) {
+      servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
+          peers.get(i), peers, Clock.systemUTC())));
+    }
+    ClusterServer leader = awaitLeader(servers);
+    ClusterServer follower = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+
+    // each read right after a write answered by the follower holds that write
+    for (int i = 0; i < 100; i++) {
+      Cluster.JobRegisterResult r = follower.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("job-" + i, 0), false, 0));
+      ClusterState s = follower.state();
+      assertEquals(r.jobModifyIndex(),
+          s.job("default", "job-" + i).orElseThrow().jobModifyIndex());
+      assertEquals(r.evalCreateIndex(), s.eval(r.evalId()).orElseThrow().createIndex());
+      assertTrue(s.index() >= r.index());
+    }
+
+    // check-and-set decided on the leader, answered through the follower
+    Cluster.JobRegisterResult first = follower.registerJob(
+        new Cluster.JobRegisterRequest(Fixtures.job("cas", 1), true, 0));
+    ClusterException refused = assertThrows(ClusterException.class, () -> follower.registerJob(
+        new Cluster.JobRegisterRequest(Fixtures.job("cas", 2), true, 0)));
+    assertEquals(409, refused.status());
+    assertEquals("job already exists (enforce index 0 means it must not exist)",
+        refused.getMessage());
+    refused = assertThrows(ClusterException.class, () -> follower.registerJob(
+        new Cluster.JobRegisterRequest(Fixtures.job("cas", 2), true, first.jobModifyIndex() + 1)));
+    assertEquals("job modify index " + (first.jobModifyIndex() + 1) + " does not match "
+        + first.jobModifyIndex(), refused.getMessage());
+    Cluster.JobRegisterResult second = follower.registerJob(
+        new Cluster.JobRegisterRequest(Fixtures.job("cas", 2), true, first.jobModifyIndex()));
+    assertTrue(second.jobModifyIndex() > first.jobModifyIndex());
+    assertEquals(2, follower.state().job("default", "cas").orElseThrow().taskGroups().get(0)
+        .count());
   }
 
   @Test
