@@ -23,11 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * forward to the leader) with their p50/p99 latency; then, with one writer going on, the time
  * from closing the leader to the next acknowledged write. Prints JSON.
  *
- * <p>The measured registrations follow {@code warmup} registrations of the same kind (over a
- * fixed set of jobs, so that the state does not grow with the warm-up): a cluster runs for
- * days, and on two cores the JIT's C2 compiler still took a quarter to a third of the CPU after
- * 20,000 registrations (about 25 s), so a short warm-up measures the compiler. Run with
- * a small {@code warmup} for the figure of a freshly started cluster. With {@code
+ * <p>The measured registrations follow {@code warmup} registrations of the same kind: updates
+ * of a fixed set of jobs (so that the job count does not grow with the warm-up), then as many
+ * new jobs as will be measured (creating a job runs code an update does not): a cluster runs for
+ * days, and on two cores the JIT's C2 compiler took most of a core for the first 20,000
+ * registrations and still a quarter to half of one after 60,000 (the printed {@code jit_ms} is
+ * the compilers' time during the measured registrations). Run with a small {@code warmup} for
+ * the figure of a freshly started cluster. With the default, the whole run stays under the
+ * 120 s before the servers' first background snapshot. With {@code
  * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile.
  *
  * <p>After the closed loop of {@code clients} callers (the most registrations per second),
@@ -58,18 +61,24 @@ public final class RaftClusterBench {
       }
       ClusterServer first = awaitLeader(servers);
       // warm-up: JIT and gRPC channels
-      run(servers, pool, warmup, clients, "warm", new long[warmup], WARM_JOBS);
+      // updates of a fixed set of jobs, then as many new jobs as will be measured: creating a
+      // job takes code paths an update does not, which the JIT compiles when first used
+      int fresh = Math.min(total, warmup);
+      run(servers, pool, warmup - fresh, clients, "warm", new long[warmup - fresh], WARM_JOBS);
+      run(servers, pool, fresh, clients, "warm-new", new long[fresh], Integer.MAX_VALUE);
 
       long[] latencies = new long[total];
       jdk.jfr.Recording recording = startRecording();
       java.util.Map<String, Long> threadsBefore = GitopsBenchSupport.cpuByThreadGroup();
       long[] gcBefore = gcPauses();
       long cpuBefore = processCpuNanos();
+      long jitBefore = jitMillis();
       long indexBefore = first.state().index();
       long start = System.nanoTime();
       int failed = run(servers, pool, total, clients, "job", latencies, Integer.MAX_VALUE);
       long millis = (System.nanoTime() - start) / 1_000_000;
       long cpuMillis = (processCpuNanos() - cpuBefore) / 1_000_000;
+      long jitMeasured = jitMillis() - jitBefore;
       long raftEntries = first.state().index() - indexBefore;
       long[] gcAfter = gcPauses();
       String cpuByThread = GitopsBenchSupport.json(GitopsBenchSupport.minus(
@@ -128,13 +137,13 @@ public final class RaftClusterBench {
           + "\"failed\":%d,\"elapsed_ms\":%d,\"registrations_per_s\":%.0f,\"p50_ms\":%.2f,"
           + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"leader_kill_to_next_ack_ms\":%d,"
           + "\"raft_entries\":%d,\"cpu_ms_per_registration\":%.2f,\"load_average\":%.1f,"
-          + "\"warmup_registrations\":%d,\"gc_collections\":%d,\"gc_ms\":%d,"
+          + "\"warmup_registrations\":%d,\"jit_ms\":%d,\"gc_collections\":%d,\"gc_ms\":%d,"
           + "\"gc\":\"%s\",\"cpu_ms_by_thread\":%s}%n",
           total, clients, failed, millis, total * 1000.0 / millis,
           latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6,
           latencies[total - 1] / 1e6, failoverMillis, raftEntries, cpuMillis / (double) total,
           java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage(), warmup, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
+              .getSystemLoadAverage(), warmup, jitMeasured, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
           gcNames(), cpuByThread);
       System.out.printf("{\"benchmark\":\"raft-3-servers-at-rate\",\"registrations\":%d,"
           + "\"offered_per_s\":%d,\"achieved_per_s\":%.0f,\"failed\":%d,\"p50_ms\":%.2f,"
@@ -256,12 +265,23 @@ public final class RaftClusterBench {
     return sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))] / 1e6;
   }
 
+  /** The JIT compilers' accumulated time (ms), or 0 when the JVM does not say. */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() : 0;
+  }
+
   /** With {@code -Dbench.jfr=FILE}, a JFR profile of the measured phase only (no warm-up). */
   private static jdk.jfr.Recording startRecording() throws Exception {
     if (System.getProperty("bench.jfr") == null) {
       return null;
     }
-    jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+    // CPU samples only: JFR's "profile" settings (allocations, locks, I/O) took three times the
+    // CPU of the registrations themselves on two cores
+    jdk.jfr.Recording r = new jdk.jfr.Recording();
+    r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
     r.start();
     return r;
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -31,15 +32,22 @@ public final class NomadJson {
 
   /** A new mapper with Nomad's conventions, for callers that need to add to it. */
   public static ObjectMapper create() {
+    return configure(JsonMapper.builder()).build();
+  }
+
+  /**
+   * Nomad's conventions on a mapper builder of any format (JSON, or the Raft log's binary
+   * Smile): the same names, durations as nanoseconds, unknown fields ignored.
+   */
+  public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
     SimpleModule durations = new SimpleModule("nomad-durations");
     durations.addSerializer(Duration.class, new DurationNanosSerializer());
     durations.addDeserializer(Duration.class, new DurationNanosDeserializer());
-    return JsonMapper.builder()
+    return builder
         .addModule(new Jdk8Module())
         .addModule(durations)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
   private static final class DurationNanosSerializer extends JsonSerializer<Duration> {

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Evaluation;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.JobDefaults;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,22 @@ class CommandCodecTest {
         new Command.JobRegister(api, true, 7, eval("e2", "api", Evaluation.STATUS_PENDING), 6)));
 
     assertEquals(c, roundTrip(c));
+  }
+
+  @Test
+  void entriesAreWrittenAsSmileAndEntriesWrittenAsJsonTextAreStillRead() throws Exception {
+    Job web = JobDefaults.apply(Fixtures.job("web", 3));
+    Command c = new Command.JobRegisterBatch(List.of(
+        new Command.JobRegister(web, false, 0, eval("e1", "web", Evaluation.STATUS_PENDING), 5),
+        new Command.JobRegister(web, false, 0, eval("e2", "web", Evaluation.STATUS_PENDING), 6)));
+    byte[] json = ("{\"Type\":" + c.typeCode() + ",\"Command\":"
+        + CommandCodec.mapper().writeValueAsString(c) + "}").getBytes(StandardCharsets.UTF_8);
+
+    byte[] written = CommandCodec.encode(c);
+
+    assertEquals(":)\n", new String(written, 0, 3, StandardCharsets.US_ASCII));
+    assertTrue(written.length * 2 < json.length, written.length + " vs " + json.length);
+    assertEquals(c, CommandCodec.decode(json));
   }
 
   @Test
