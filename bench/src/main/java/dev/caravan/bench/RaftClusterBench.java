@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the compilers' time during the measured registrations). Run with a small {@code warmup} for
  * the figure of a freshly started cluster. With the default, the whole run stays under the
  * 120 s before the servers' first background snapshot. With {@code
- * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile.
+ * -Dbench.jfr=FILE} the measured phase is also recorded as a JFR profile of CPU samples (and
+ * of allocations with {@code -Dbench.jfr.allocations=true}); on two cores JFR itself slows the
+ * servers about fourfold, so read it for proportions only.
  *
  * <p>After the closed loop of {@code clients} callers (the most registrations per second),
  * the same number of registrations arrive at a fixed {@code rate} (open loop), each timed
@@ -282,6 +284,9 @@ public final class RaftClusterBench {
     // CPU of the registrations themselves on two cores
     jdk.jfr.Recording r = new jdk.jfr.Recording();
     r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+    if (Boolean.getBoolean("bench.jfr.allocations")) {
+      r.enable("jdk.ObjectAllocationSample").with("throttle", "300/s").withStackTrace();
+    }
     r.start();
     return r;
   }
