@@ -27,6 +27,24 @@ class ThreeServerClusterTest {
     }
   }
 
+  /** Three servers' configs, each its own data dir and loopback Raft port, one group. */
+  private static List<ServerConfig> threeServers(Path dir) throws java.io.IOException {
+    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
+        "127.0.0.1:" + freePort());
+    List<ServerConfig> configs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      configs.add(new ServerConfig("s" + i, dir.resolve("s" + i), peers.get(i), peers,
+          Clock.systemUTC()));
+    }
+    return configs;
+  }
+
+  private void startAll(List<ServerConfig> configs) throws java.io.IOException {
+    for (ServerConfig c : configs) {
+      servers.add(ClusterServer.start(c));
+    }
+  }
+
   private ClusterServer awaitLeader(List<ClusterServer> among) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
@@ -42,12 +60,7 @@ class ThreeServerClusterTest {
 
   @Test
   void writesContinueAfterTheLeaderIsKilled(@TempDir Path dir) throws Exception {
-    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
-        "127.0.0.1:" + freePort());
-    for (int i = 0; i < 3; i++) {
-      servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
-          peers.get(i), peers, Clock.systemUTC())));
-    }
+    startAll(threeServers(dir));
     ClusterServer leader = awaitLeader(servers);
     ClusterServer follower = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
 
@@ -68,12 +81,7 @@ class ThreeServerClusterTest {
   @Test
   void aFollowerAnswersFromTheLeadersReplyAndStillReadsItsOwnWrites(@TempDir Path dir)
       throws Exception {
-    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
-        "127.0.0.1:" + freePort());
-    for (int i = 0; i < 3; i++) {
-      servers.add(ClusterServer.start(new ServerConfig("s" + i, dir.resolve("s" + i),
-          peers.get(i), peers, Clock.systemUTC())));
-    }
+    startAll(threeServers(dir));
     ClusterServer leader = awaitLeader(servers);
     ClusterServer follower = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
 
@@ -110,14 +118,8 @@ class ThreeServerClusterTest {
   @Test
   void everyAcknowledgedWriteSurvivesLosingTheLeaderAndARestartedServerCatchesUp(
       @TempDir Path dir) throws Exception {
-    List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(),
-        "127.0.0.1:" + freePort());
-    List<ServerConfig> configs = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      configs.add(new ServerConfig("s" + i, dir.resolve("s" + i), peers.get(i), peers,
-          Clock.systemUTC()));
-      servers.add(ClusterServer.start(configs.get(i)));
-    }
+    List<ServerConfig> configs = threeServers(dir);
+    startAll(configs);
     ClusterServer leader = awaitLeader(servers);
     ClusterServer writer = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
     java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -150,8 +152,9 @@ class ThreeServerClusterTest {
           .allMatch(id -> x.job("default", id).isPresent()));
       assertTrue(st.jobs().size() >= acknowledged.size());
     }
-    ClusterServer restarted = ClusterServer.start(configs.get(peers.indexOf(
-        leader.config().raftAddress())));
+    ClusterServer restarted = ClusterServer.start(configs.stream()
+        .filter(c -> c.raftAddress().equals(leader.config().raftAddress()))
+        .findFirst().orElseThrow());
     servers.add(restarted);
     awaitState(restarted, x -> acknowledged.stream()
         .allMatch(id -> x.job("default", id).isPresent()));
