@@ -213,6 +213,9 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     // leadership proposes its barrier through the client
     this.raft.start();
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+    long gcEvery = EvalCollector.INTERVAL.toMillis();
+    timers.scheduleWithFixedDelay(this::collectEvaluationsOnSchedule, gcEvery, gcEvery,
+        TimeUnit.MILLISECONDS);
   }
 
   /** Starts a server with the dev heartbeat TTL. */
@@ -1180,6 +1183,40 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("leadership listener failed", e);
       }
+    }
+  }
+
+  /**
+   * On the leader, removes the evaluations {@link EvalCollector} finds done with as of now:
+   * terminal, last modified at least {@code threshold} ago ({@code batchThreshold} for a batch
+   * job still registered), with no allocation still wanted. Written in entries of at most 1,000
+   * ids. Returns how many were removed; 0 on a server that does not lead.
+   */
+  public int collectEvaluations(Duration threshold, Duration batchThreshold)
+      throws ClusterException {
+    if (!leader) {
+      return 0;
+    }
+    List<String> ids = EvalCollector.collectable(state(), now(), threshold, batchThreshold);
+    for (int i = 0; i < ids.size(); i += 1_000) {
+      propose(new Command.EvalReap(ids.subList(i, Math.min(ids.size(), i + 1_000))));
+    }
+    return ids.size();
+  }
+
+  /** Every {@link EvalCollector#INTERVAL} with Nomad's thresholds, as Nomad's eval GC runs. */
+  private void collectEvaluationsOnSchedule() {
+    if (!leader || closed) {
+      return;
+    }
+    try {
+      int removed = collectEvaluations(EvalCollector.THRESHOLD, EvalCollector.BATCH_THRESHOLD);
+      if (removed > 0) {
+        LOG.info("removed {} evaluations done with for at least {}", removed,
+            EvalCollector.THRESHOLD);
+      }
+    } catch (ClusterException | RuntimeException e) {
+      LOG.warn("evaluation collection failed: {}", e.getMessage());
     }
   }
 

@@ -42,6 +42,24 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * Removes evaluations the leader's collector found done with (Nomad's eval GC, {@code
+   * EvalReapRequest}); ids no longer present are skipped.
+   */
+  record EvalReap(List<String> evalIds) implements Command {
+    /** Server housekeeping has codes 40-49 (1-7 core, 10-19 deployments, 30-39 nodes). */
+    public static final int CODE = 40;
+
+    public EvalReap {
+      evalIds = List.copyOf(evalIds);
+    }
+
+    @Override
+    public int typeCode() {
+      return CODE;
+    }
+  }
+
   /** Creates or updates evaluations. */
   record EvalUpsert(List<Evaluation> evals, long time) implements Command {
     public static final int CODE = 3;

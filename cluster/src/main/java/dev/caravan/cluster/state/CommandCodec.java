@@ -111,6 +111,7 @@ public final class CommandCodec {
       case Command.JobRegister.CODE -> Command.JobRegister.class;
       case Command.JobDeregister.CODE -> Command.JobDeregister.class;
       case Command.EvalUpsert.CODE -> Command.EvalUpsert.class;
+      case Command.EvalReap.CODE -> Command.EvalReap.class;
       case Command.PlanApply.CODE -> Command.PlanApply.class;
       case Command.NodeRegister.CODE -> Command.NodeRegister.class;
       case Command.NodeStatusUpdate.CODE -> Command.NodeStatusUpdate.class;

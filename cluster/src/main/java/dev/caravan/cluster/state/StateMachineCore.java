@@ -30,6 +30,7 @@ public final class StateMachineCore {
         Command.EvalUpsert c = (Command.EvalUpsert) command;
         c.evals().forEach(e -> tx.putEval(e, c.time()));
       }
+      case Command.EvalReap.CODE -> ((Command.EvalReap) command).evalIds().forEach(tx::removeEval);
       case Command.PlanApply.CODE -> planApply(tx, (Command.PlanApply) command);
       case Command.NodeRegister.CODE -> nodeRegister(tx, (Command.NodeRegister) command);
       case Command.NodeStatusUpdate.CODE -> nodeStatus(tx, (Command.NodeStatusUpdate) command);
@@ -387,6 +388,16 @@ public final class StateMachineCore {
       Deployment have = deployments.get(d.id());
       deployments = deployments.plus(d.id(), d);
       deploymentsByJob = deploymentsByJob.replace(StateImage.jobRef(have), StateImage.jobRef(d));
+    }
+
+    void removeEval(String id) {
+      Evaluation have = evals.get(id);
+      if (have == null) {
+        return;
+      }
+      evals = evals.minus(id);
+      evalsByJob = evalsByJob.replace(StateImage.jobRef(have), null);
+      evalsByStatus = evalsByStatus.replace(StateImage.statusRef(have), null);
     }
 
     void putEval(Evaluation e, long time) {

@@ -1,6 +1,7 @@
 package dev.caravan.cluster.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,28 @@ class ClusterServerTest {
       assertEquals(1, job.version());
       assertEquals(1, running(s, "web"));
       assertTrue(s.node("n1").isPresent());
+    }
+  }
+
+  @Test
+  void theLeaderRemovesEvaluationsDoneWithAndKeepsTheRest(@TempDir Path dir) throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      Cluster.JobRegisterResult r = server.registerJob(
+          new Cluster.JobRegisterRequest(Fixtures.job("web", 1), false, 0)); // no node: blocked
+      awaitState(server, st -> st.evals().stream().anyMatch(e -> e.isTerminal()));
+
+      // with zero thresholds only the completed one goes: the blocked one it left waits on
+      int removed = server.collectEvaluations(Duration.ZERO, Duration.ZERO);
+
+      ClusterState s = server.state();
+      assertEquals(1, removed);
+      assertTrue(s.eval(r.evalId()).isEmpty());
+      assertEquals(1, s.evals().size());
+      assertFalse(s.evals().get(0).isTerminal());
+      assertTrue(s.job("default", "web").isPresent());
+      assertEquals(0, server.collectEvaluations(Duration.ZERO, Duration.ZERO));
     }
   }
 

@@ -71,6 +71,8 @@ class CommandCodecTest {
         List.of(), 7);
 
     assertEquals(evals, roundTrip(evals));
+    Command reap = new Command.EvalReap(List.of("e1", "e2"));
+    assertEquals(reap, roundTrip(reap));
     assertEquals(plan, roundTrip(plan));
   }
 

@@ -136,8 +136,10 @@ class StateIndexPropertyTest {
           r.nextInt(3), r.nextBoolean() ? eval(r, ns, jobId) : null, time);
       case 2 -> new Command.JobDeregister(ns, jobId, r.nextInt(3) == 0,
           r.nextBoolean() ? eval(r, ns, jobId) : null, time);
-      case 3 -> new Command.EvalUpsert(List.of(eval(r, ns, jobId), eval(r, pick(r, NAMESPACES),
-          pick(r, JOBS))), time);
+      case 3 -> r.nextInt(4) == 0
+          ? new Command.EvalReap(List.of("e" + r.nextInt(12), "e" + r.nextInt(12)))
+          : new Command.EvalUpsert(List.of(eval(r, ns, jobId), eval(r, pick(r, NAMESPACES),
+              pick(r, JOBS))), time);
       case 4 -> new Command.PlanApply("e", placements(r, s), stops(r, s), time);
       case 5 -> new Command.AllocClientUpdate(clientUpdates(r, s), List.of(), time);
       case 6 -> r.nextBoolean()

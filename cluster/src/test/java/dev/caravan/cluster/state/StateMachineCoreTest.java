@@ -66,6 +66,24 @@ class StateMachineCoreTest {
   }
 
   @Test
+  void reapedEvaluationsLeaveTheStateAndItsIndexes() {
+    StateImage s = register(StateImage.EMPTY, 1, Fixtures.job("web", 1));
+    s = register(s, 2, Fixtures.job("web", 2));
+    s = StateMachineCore.apply(s, 3, new Command.EvalUpsert(List.of(eval("e1", "web").toBuilder()
+        .namespace("default").status(Evaluation.STATUS_COMPLETE).build()), 9));
+
+    s = StateMachineCore.apply(s, 4, new Command.EvalReap(List.of("e1", "absent")));
+
+    assertEquals(4, s.index());
+    assertTrue(s.eval("e1").isEmpty());
+    assertEquals(List.of("e2"), s.evalsByJob("default", "web").stream()
+        .map(Evaluation::id).toList());
+    assertEquals(List.of(), s.evalsWithStatus(Evaluation.STATUS_COMPLETE));
+    assertEquals(List.of("e2"), s.evals().stream().map(Evaluation::id).toList());
+    assertEquals(s.evalsByJob("default", "web"), s.reindexed().evalsByJob("default", "web"));
+  }
+
+  @Test
   void checkAndSetMismatchIsANoOpThatTakesTheIndex() {
     StateImage s = register(StateImage.EMPTY, 1, Fixtures.job("web", 3));
 
