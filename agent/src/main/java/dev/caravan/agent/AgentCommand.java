@@ -33,19 +33,24 @@ final class AgentCommand implements Callable<Integer> {
     if (dataDir != null) {
       config = config.withDataDir(dataDir);
     }
+    Path temporary = null;
     if (config.dataDir() == null) {
       if (!dev) {
         throw new ConfigException(configFile + ": data_dir: required without -dev");
       }
-      Path tmp = Files.createTempDirectory("caravan-dev-");
-      config = config.withDataDir(tmp);
+      temporary = TemporaryDataDir.create();
+      config = config.withDataDir(temporary);
     }
     Files.createDirectories(config.dataDir());
     String home = System.getProperty("caravan.home", System.getenv().getOrDefault("CARAVAN_HOME", "."));
     Agent agent = Agent.start(config, System.out, Path.of(home).resolve("repo-template"));
     CountDownLatch done = new CountDownLatch(1);
+    Path removeOnStop = temporary;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
+      if (removeOnStop != null) {
+        TemporaryDataDir.remove(removeOnStop);
+      }
       done.countDown();
     }, "caravan-shutdown"));
     done.await();
