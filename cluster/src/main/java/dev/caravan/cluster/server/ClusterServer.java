@@ -316,7 +316,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       if (!reply.isSuccess()) {
         throw new ClusterException(503, "raft write failed: " + reply.getException());
       }
-      ApplyReply applied = ApplyReply.decode(reply.getMessage().getContent().toStringUtf8());
+      ApplyReply applied = applyReply(reply);
       if (forwarded && !awaitLocal) {
         answeredIndex.accumulateAndGet(applied.index(), Math::max);
         appliedForgetsIt = true;
@@ -329,12 +329,19 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         throw new ClusterException(503, "interrupted", e);
       }
       return applied;
-    } catch (IllegalArgumentException e) {
-      throw new ClusterException(503, "raft write failed: " + e.getMessage(), e);
     } finally {
       if (!appliedForgetsIt) {
         sm.proposalDone(message);
       }
+    }
+  }
+
+  /** The applying server's answer; one that does not read is a failed write (503). */
+  private static ApplyReply applyReply(RaftClientReply reply) throws ClusterException {
+    try {
+      return ApplyReply.decode(reply.getMessage().getContent().toStringUtf8());
+    } catch (IllegalArgumentException e) {
+      throw new ClusterException(503, "raft write failed: " + e.getMessage(), e);
     }
   }
 
