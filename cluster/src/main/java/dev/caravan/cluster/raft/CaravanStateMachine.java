@@ -125,10 +125,24 @@ public final class CaravanStateMachine extends BaseStateMachine {
     return Thread.currentThread() == applier;
   }
 
-  /** Blocks until the image's index reaches {@code minIndex} or the deadline passes. */
+  /** Set once nothing will be applied here any more: waits for an index end at once. */
+  private volatile boolean stopped;
+
+  /** Nothing will be applied here any more (the Raft server stopped): waiters return now. */
+  public void stopWaiting() {
+    stopped = true;
+    synchronized (monitor) {
+      monitor.notifyAll();
+    }
+  }
+
+  /**
+   * Blocks until the image's index reaches {@code minIndex} or the deadline passes, or the
+   * server stopped applying entries.
+   */
   public StateImage awaitIndex(long minIndex, long deadlineNanos) throws InterruptedException {
     synchronized (monitor) {
-      while (image.index() < minIndex) {
+      while (image.index() < minIndex && !stopped) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           break;

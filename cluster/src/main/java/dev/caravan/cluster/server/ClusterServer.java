@@ -61,6 +61,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterServer implements Cluster, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterServer.class);
+
+  static {
+    // Ratis ends the whole process (System.exit) when its gRPC server cannot bind, and its
+    // exit helper, once loaded, replaces the JVM's handler of uncaught exceptions with one
+    // that exits too. An agent is more than its Raft server: the failure is reported to the
+    // caller instead, and an uncaught exception is logged as the JVM would print it.
+    org.apache.ratis.util.ExitUtils.disableSystemExit();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
+        LOG.error("uncaught exception in thread {}", thread.getName(), e));
+  }
   /** The heartbeat TTL of dev mode. */
   public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(10);
   private static final RaftGroupId GROUP_ID =
@@ -115,6 +125,12 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   private volatile boolean leader;
   private volatile SchedulerWorkers workers;
   private volatile boolean closed;
+  /**
+   * Set when Ratis closed this server's division by itself (its log or state machine failed):
+   * writes then fail at once and reads no longer wait for entries that will never be applied
+   * here, instead of each waiting out the proposal timeout.
+   */
+  private volatile String raftStopped;
   private final DispatchBatcher dispatches = new DispatchBatcher();
   /** Concurrent job registrations share Raft entries ({@link Command.JobRegisterBatch}). */
   private final GroupCommit<Command.JobRegister, ApplyReply.Registered> registers;
@@ -211,8 +227,21 @@ public final class ClusterServer implements Cluster, AutoCloseable {
         .build();
     // the client exists before the server starts: a lone server may lead at once, and gaining
     // leadership proposes its barrier through the client
-    this.raft.start();
+    try {
+      this.raft.start();
+    } catch (IOException | RuntimeException e) {
+      // a server that failed to start (its port taken, its storage unreadable) must not linger
+      // half-started, answering its peers and holding threads
+      closeQuietly();
+      if (e instanceof org.apache.ratis.util.ExitUtils.ExitException) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw new IOException("cannot listen on the Raft address " + cfg.raftAddress() + ": "
+            + cause.getMessage(), cause);
+      }
+      throw e;
+    }
     timers.scheduleWithFixedDelay(this::checkHeartbeats, 500, 500, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::checkRaftRunning, 1, 1, TimeUnit.SECONDS);
     long gcEvery = EvalCollector.INTERVAL.toMillis();
     timers.scheduleWithFixedDelay(this::collectEvaluationsOnSchedule, gcEvery, gcEvery,
         TimeUnit.MILLISECONDS);
@@ -305,6 +334,10 @@ public final class ClusterServer implements Cluster, AutoCloseable {
    * has answered with.
    */
   private ApplyReply write(Command command, boolean awaitLocal) throws ClusterException {
+    String stopped = raftStopped;
+    if (stopped != null) {
+      throw new ClusterException(503, stopped);
+    }
     Message message = sm.message(command);
     boolean appliedForgetsIt = false;
     try {
@@ -411,7 +444,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   public ClusterState state() {
     StateImage image = sm.image();
     long answered = answeredIndex.get();
-    if (image.index() >= answered || sm.isApplierThread()) {
+    if (image.index() >= answered || sm.isApplierThread() || raftStopped != null) {
       return image;
     }
     try {
@@ -1330,6 +1363,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    sm.stopWaiting();
     dispatches.close();
     registers.close();
     loseLeadershipQuietly();
@@ -1340,6 +1374,58 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       client.close();
     } finally {
       raft.close();
+    }
+  }
+
+  /**
+   * Ratis closes a division by itself, leaving the process up, when its log cannot be written or
+   * its state machine throws. Such a server cannot serve any more: it says so once, loudly,
+   * gives up leadership work, and fails writes at once (an operator restarts it; its log and
+   * snapshots are intact).
+   */
+  private void checkRaftRunning() {
+    if (closed || raftStopped != null) {
+      return;
+    }
+    org.apache.ratis.util.LifeCycle.State state;
+    try {
+      state = raft.getDivision(GROUP_ID).getInfo().getLifeCycleState();
+    } catch (IOException e) {
+      state = null;
+    }
+    if (closed || (state != null && !state.isClosingOrClosed()
+        && state != org.apache.ratis.util.LifeCycle.State.EXCEPTION)) {
+      return;
+    }
+    raftStopped = "raft server " + selfId + " stopped (" + (state == null ? "no division"
+        : state) + "): restart this server";
+    LOG.error("{}; see the Raft errors logged before", raftStopped);
+    loseLeadershipQuietly();
+    sm.stopWaiting();
+  }
+
+  /** This server's Raft division (tests close it as Ratis does after a log failure). */
+  RaftServer.Division raftDivision() throws IOException {
+    return raft.getDivision(GROUP_ID);
+  }
+
+  /** Closes what the constructor started, ignoring failures (a failed start). */
+  private void closeQuietly() {
+    closed = true;
+    timers.shutdownNow();
+    heartbeatWrites.shutdownNow();
+    leadershipEvents.shutdownNow();
+    registers.close();
+    dispatches.close();
+    try {
+      client.close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing
+    }
+    try {
+      raft.close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing
     }
   }
 

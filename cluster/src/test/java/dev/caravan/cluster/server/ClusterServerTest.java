@@ -20,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterServerTest {
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   static ClusterState awaitState(Cluster c, Predicate<ClusterState> ok) throws Exception {
@@ -92,6 +90,66 @@ class ClusterServerTest {
       assertEquals(1, running(s, "web"));
       assertTrue(s.node("n1").isPresent());
     }
+  }
+
+  @Test
+  void aDivisionRatisClosedByItselfFailsWritesAtOnceAndTheServerStillCloses(@TempDir Path dir)
+      throws Exception {
+    try (ClusterServer server = ClusterServer.start(
+        ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort()))) {
+      awaitLeader(server);
+      server.registerNode(Fixtures.node("n1", 4000, 8000));
+      long before = server.state().index();
+
+      server.raftDivision().close(); // what Ratis does when the log or state machine fails
+
+      ClusterException refused = awaitRefusal(server);
+      assertEquals(503, refused.status());
+      assertTrue(refused.getMessage().matches(
+          "raft server .* stopped \\((CLOSING|CLOSED)\\): restart this server"),
+          refused.getMessage());
+      assertFalse(server.isLeader());
+      assertEquals(before, server.state().index());
+    }
+  }
+
+  /** The next write refused because the Raft server stopped (the check runs every second). */
+  private static ClusterException awaitRefusal(ClusterServer server) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        server.registerNode(Fixtures.node("n2", 4000, 8000));
+      } catch (ClusterException e) {
+        if (e.getMessage().contains("restart this server") || System.nanoTime() > deadline) {
+          return e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("writes still accepted");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aServerThatCannotBindItsPortClosesWhatItStarted(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      ServerConfig cfg = ServerConfig.singleNode("s1", dir.resolve("a"),
+          "127.0.0.1:" + taken.getLocalPort());
+      IOException e = assertThrows(IOException.class, () -> ClusterServer.start(cfg));
+      assertTrue(e.getMessage().startsWith("cannot listen on the Raft address "
+          + cfg.raftAddress()), e.getMessage());
+    }
+    // no thread of the failed server is left behind
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith("caravan-heartbeats") && t.isAlive())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith("caravan-heartbeats") && t.isAlive()));
   }
 
   @Test
