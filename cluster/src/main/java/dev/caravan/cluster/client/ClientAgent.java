@@ -358,15 +358,26 @@ public final class ClientAgent implements AutoCloseable {
     List<Thread> stoppers = runners.values().stream()
         .map(r -> daemon(r::stop, "stop-" + r.alloc().name())).toList();
     stoppers.forEach(Thread::start);
+    long deadline = System.nanoTime() + CLOSE_LIMIT.toNanos();
     for (Thread t : stoppers) {
       try {
-        t.join();
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
+    List<String> left = stoppers.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    if (!left.isEmpty()) {
+      LOG.warn("closing without waiting longer for {} ({} s)", left, CLOSE_LIMIT.toSeconds());
+    }
   }
+
+  /**
+   * How long closing waits for allocations to stop: past their kill timeouts, a driver that
+   * does not answer (a hung Docker engine) must not hold the agent's shutdown for good.
+   */
+  private static final java.time.Duration CLOSE_LIMIT = java.time.Duration.ofMinutes(2);
 
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
