@@ -127,8 +127,11 @@ class DeploymentRequestsTest {
           .UpdateStrategy(Duration.ofSeconds(1), 1, "manual", Duration.ofMillis(50),
           Duration.ofMinutes(1), Duration.ofMinutes(2), false, false, 0, true);
       s.registerJob(new Cluster.JobRegisterRequest(job("web", 2, "v0", manual), false, 0));
+      // and both placements counted in the deployment (which may come after they run): the
+      // refused request below must find nothing else changing the deployment
       ClusterState st = await(s, "two allocations running, health unknown", x ->
-          runningAt(x, "web", 0) == 2);
+          runningAt(x, "web", 0) == 2 && deploymentOf(x, "web", 0)
+              .map(d -> d.taskGroups().get("web").placedAllocs() == 2).orElse(false));
       String id = deploymentOf(st, "web", 0).orElseThrow().id();
       List<String> allocs = live(st, "web").stream().map(a -> a.id()).toList();
 
