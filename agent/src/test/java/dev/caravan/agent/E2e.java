@@ -1,8 +1,6 @@
 package dev.caravan.agent;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +27,7 @@ final class E2e {
 
   /** A port free on 127.0.0.1 at the time of asking. */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   /** Runs {@code git} in {@code dir} with {@code home} as HOME and no system config; its output. */

@@ -15,8 +15,6 @@ import dev.caravan.cluster.structs.Resources;
 import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,8 +140,6 @@ class PeriodicLeaderFailoverTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.caravan.cluster.testing.LoopbackPorts.next();
     }
 }

@@ -16,7 +16,6 @@ import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
 import dev.caravan.drivers.TaskDriver;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,9 +143,7 @@ final class ClientHarness implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   @Override

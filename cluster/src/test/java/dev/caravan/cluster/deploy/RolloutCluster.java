@@ -17,8 +17,6 @@ import dev.caravan.cluster.structs.UpdateStrategy;
 import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,9 +142,7 @@ final class RolloutCluster implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   @Override
