@@ -6,6 +6,7 @@ import dev.caravan.cluster.server.Cluster;
 import dev.caravan.cluster.server.ClusterException;
 import dev.caravan.cluster.server.ClusterState;
 import dev.caravan.cluster.structs.Allocation;
+import dev.caravan.cluster.structs.ApiJobReader;
 import dev.caravan.cluster.structs.Job;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.cluster.structs.TaskGroup;
@@ -51,9 +52,12 @@ final class HttpApi {
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.routes.get("/v1/jobs", this::jobs);
+      // Nomad's own clients register with PUT, others with POST: Nomad takes both.
       cfg.routes.post("/v1/jobs", this::registerJob);
+      cfg.routes.put("/v1/jobs", this::registerJob);
       cfg.routes.get("/v1/job/{id}", this::job);
       cfg.routes.post("/v1/job/{id}", this::registerJob);
+      cfg.routes.put("/v1/job/{id}", this::registerJob);
       cfg.routes.delete("/v1/job/{id}", this::deregisterJob);
       cfg.routes.get("/v1/job/{id}/allocations", this::jobAllocations);
       JobPlanApi.routes(cfg.routes, cluster);
@@ -153,12 +157,7 @@ final class HttpApi {
     if (body == null || !body.has("Job") || !body.get("Job").isObject()) {
       throw new ApiException(400, "request body must be {\"Job\": {...}}");
     }
-    Job job;
-    try {
-      job = JSON.treeToValue(body.get("Job"), Job.class);
-    } catch (Exception e) {
-      throw new ApiException(400, "invalid job: " + e.getMessage());
-    }
+    Job job = job(body.get("Job"));
     String pathId = ctx.pathParamMap().get("id");
     if (pathId != null && !pathId.equals(job.id())) {
       throw new ApiException(400, "job ID in the path (" + pathId + ") does not match the body (" + job.id() + ")");
@@ -169,6 +168,18 @@ final class HttpApi {
     ctx.header("X-Nomad-Index", Long.toString(r.index()));
     json(ctx, Map.of("EvalID", r.evalId(), "EvalCreateIndex", r.evalCreateIndex(),
         "JobModifyIndex", r.jobModifyIndex(), "Index", r.index(), "Warnings", ""));
+  }
+
+  /**
+   * The job of a request body as Nomad's clients send it, unset fields left out or null
+   * ({@link ApiJobReader}), or a 400 naming the field ({@code Job.TaskGroups[0].Count}).
+   */
+  static Job job(JsonNode node) throws ApiException {
+    try {
+      return ApiJobReader.read(node);
+    } catch (ApiJobReader.InvalidJobException e) {
+      throw new ApiException(400, e.getMessage());
+    }
   }
 
   private void deregisterJob(Context ctx) throws Exception {

@@ -1,6 +1,5 @@
 package dev.caravan.agent;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.cluster.plan.JobPlanResponse;
@@ -31,7 +30,9 @@ final class JobPlanApi {
   }
 
   static void routes(RoutesConfig routes, Cluster cluster) {
-    routes.post("/v1/job/{id}/plan", new JobPlanApi(cluster)::plan);
+    JobPlanApi api = new JobPlanApi(cluster);
+    routes.post("/v1/job/{id}/plan", api::plan);
+    routes.put("/v1/job/{id}/plan", api::plan);
   }
 
   private void plan(Context ctx) throws Exception {
@@ -49,7 +50,7 @@ final class JobPlanApi {
     }
     boolean diff = bool(body, "Diff");
     bool(body, "PolicyOverride"); // Caravan has no Sentinel policies to override
-    Job job = job(body.get("Job"));
+    Job job = HttpApi.job(body.get("Job"));
     String pathId = ctx.pathParam("id");
     if (!pathId.equals(job.id())) {
       throw new HttpApi.ApiException(400, "Job.ID: \"" + job.id()
@@ -74,30 +75,5 @@ final class JobPlanApi {
       throw new HttpApi.ApiException(400, field + ": must be a boolean, got " + v);
     }
     return v.booleanValue();
-  }
-
-  /** The job, or a 400 naming the field Jackson could not read ({@code Job.TaskGroups[0].Count}). */
-  static Job job(JsonNode node) throws HttpApi.ApiException {
-    try {
-      Job job = JSON.treeToValue(node, Job.class);
-      if (job.id() == null || job.id().isEmpty()) {
-        throw new HttpApi.ApiException(400, "Job.ID: missing");
-      }
-      return job;
-    } catch (JsonMappingException e) {
-      StringBuilder path = new StringBuilder("Job");
-      for (JsonMappingException.Reference r : e.getPath()) {
-        if (r.getFieldName() != null) {
-          path.append('.').append(r.getFieldName());
-        } else if (r.getIndex() >= 0) {
-          path.append('[').append(r.getIndex()).append(']');
-        }
-      }
-      String why = e.getOriginalMessage();
-      int nl = why.indexOf('\n');
-      throw new HttpApi.ApiException(400, path + ": " + (nl < 0 ? why : why.substring(0, nl)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      throw new HttpApi.ApiException(400, "Job: " + e.getMessage());
-    }
   }
 }
