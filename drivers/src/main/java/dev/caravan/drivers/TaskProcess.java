@@ -33,6 +33,8 @@ final class TaskProcess {
   static final String START_TIME = "start_time";
   private static final Duration PUMP_DRAIN = Duration.ofSeconds(2);
   private static final Duration GONE_AFTER_KILL = Duration.ofSeconds(10);
+  /** coreutils' env, when it can reset signals ({@code --default-signal}, coreutils 8.31). */
+  private static final Optional<String> SIGNAL_RESETTER = signalResetter("/usr/bin/env");
 
   private final String taskId;
   private final ProcessHandle handle;
@@ -50,9 +52,45 @@ final class TaskProcess {
    *
    * @throws DriverException when the process cannot be started
    */
+  /**
+   * The command started with every signal at its default. A process started in the background
+   * by a shell (an agent run as {@code caravan agent &} from a script, or under nohup) ignores
+   * SIGINT and SIGQUIT, and ignored signals survive exec: its tasks would ignore them too, so a
+   * {@code kill_signal = "SIGINT"} could never stop one, and a shell task cannot even trap it.
+   * {@code env --default-signal} resets them and then execs the command (same pid); without a
+   * coreutils env the command starts as is.
+   */
+  static List<String> withDefaultSignals(List<String> command) {
+    if (SIGNAL_RESETTER.isEmpty()) {
+      return command;
+    }
+    List<String> line = new ArrayList<>(command.size() + 3);
+    line.add(SIGNAL_RESETTER.get());
+    line.add("--default-signal");
+    line.add("--");
+    line.addAll(command);
+    return line;
+  }
+
+  static Optional<String> signalResetter(String env) {
+    try {
+      Process p = new ProcessBuilder(env, "--default-signal", "--", "true")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return Optional.of(env);
+      }
+      p.destroyForcibly();
+    } catch (IOException e) {
+      // no such env
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
+  }
+
   static TaskProcess start(List<String> command, Map<String, String> env, TaskConfig config)
       throws DriverException {
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder = new ProcessBuilder(withDefaultSignals(command));
     builder.environment().clear();
     builder.environment().putAll(env);
     if (config.taskDir() != null) {
