@@ -239,6 +239,62 @@ class ClusterServerTest {
   }
 
   @Test
+  void aSnapshotPurgesTheLogBeforeItAndARestartStillHasEveryWrite(@TempDir Path dir)
+      throws Exception {
+    ServerConfig cfg = ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort());
+    String blob = "x".repeat(4 * 1024);
+    int jobs = 1_200; // past Ratis' purge gap of 1024 entries, over several 1 MB segments
+    try (ClusterServer server = ClusterServer.start(cfg)) {
+      awaitLeader(server);
+      for (int i = 0; i < jobs; i++) {
+        server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("j" + i, 0)
+            .toBuilder().meta(java.util.Map.of("blob", blob)).build(), false, 0));
+      }
+      List<String> before = logSegments(dir);
+      assertTrue(before.contains("log_0-" + firstSegmentEnd(before)), before.toString());
+
+      long snapshot = server.snapshot();
+
+      // the purge is the log worker's: the first segment goes soon after
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      List<String> after = logSegments(dir);
+      while (after.stream().anyMatch(f -> f.startsWith("log_0-"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        after = logSegments(dir);
+      }
+      assertTrue(after.stream().noneMatch(f -> f.startsWith("log_0-")),
+          before + " -> " + after + " after a snapshot at " + snapshot);
+      assertTrue(after.size() < before.size(), before + " -> " + after);
+    }
+    try (ClusterServer again = ClusterServer.start(cfg)) {
+      ClusterState s = awaitState(again, st -> st.job("default", "j" + (jobs - 1)).isPresent());
+      assertEquals(jobs, s.jobs().size());
+    }
+  }
+
+  private static String firstSegmentEnd(List<String> segments) {
+    return segments.stream().filter(f -> f.startsWith("log_0-")).findFirst()
+        .map(f -> f.substring("log_0-".length())).orElse("?");
+  }
+
+  /** The Raft log's segment files (closed {@code log_<first>-<last>} and the open one). */
+  private static List<String> logSegments(Path dir) {
+    // a plain listing: the log worker may delete a segment while the directory is read
+    java.io.File[] groups = dir.resolve("raft").toFile().listFiles(java.io.File::isDirectory);
+    List<String> out = new java.util.ArrayList<>();
+    for (java.io.File group : groups == null ? new java.io.File[0] : groups) {
+      String[] names = new java.io.File(group, "current").list();
+      for (String n : names == null ? new String[0] : names) {
+        if (n.startsWith("log_")) {
+          out.add(n);
+        }
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  @Test
   void writesLargerThanALogSegmentAreCommittedAndReplayedAfterRestart(@TempDir Path dir)
       throws Exception {
     ServerConfig cfg = ServerConfig.singleNode("s1", dir, "127.0.0.1:" + freePort());
