@@ -89,7 +89,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
               "privileged", ConfigSchema.Kind.BOOL),
           Set.of("image"));
   private static final Set<String> NETWORK_MODES = Set.of("host", "none");
-  private static final Duration LOG_DRAIN = Duration.ofSeconds(2);
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
   private static final Duration GONE_AFTER_KILL = Duration.ofSeconds(30);
 
   private final DriverOptions options;
