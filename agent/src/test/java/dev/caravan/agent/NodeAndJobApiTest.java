@@ -112,6 +112,21 @@ class NodeAndJobApiTest {
   @Test
   void drainStartsWithADeadlineAndIsCanceledByTheCli() throws Exception {
     registerNode("drn");
+    // an allocation on the node that no client will stop: without it the drain of an empty
+    // node may be done (and its strategy cleared) before the test reads it
+    agent.server().registerJob(new dev.caravan.cluster.server.Cluster.JobRegisterRequest(
+        Job.builder().id("pinned").datacenters(List.of("dc1"))
+            .constraints(List.of(new dev.caravan.cluster.structs.Constraint(
+                "${node.unique.id}", "drn", "=")))
+            .taskGroups(List.of(TaskGroup.builder().name("g").count(1)
+                .tasks(List.of(Task.builder().name("t").driver("mock").build())).build()))
+            .build(), false, 0));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.server().state().allocsByNode("drn").isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(!agent.server().state().allocsByNode("drn").isEmpty(), "an allocation on drn");
 
     int on = cli("node", "drain", "-enable", "-deadline", "1m", "-yes", "-address", url, "drn");
     Node draining = node("drn");
