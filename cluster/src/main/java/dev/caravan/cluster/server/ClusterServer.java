@@ -1178,6 +1178,30 @@ public final class ClusterServer implements Cluster, AutoCloseable {
       LOG.warn("leadership barrier failed: {}", e.getMessage());
       return;
     }
+    synchronized (leadershipLock) {
+      // closed (or its Raft server stopped) while the barrier was proposed: workers started
+      // now would outlive the server
+      if (closed || raftStopped != null) {
+        return;
+      }
+      startLeading();
+    }
+    if (closed) {
+      return;
+    }
+    for (LeadershipListener l : listeners) {
+      try {
+        l.leadershipGained();
+      } catch (RuntimeException e) {
+        LOG.warn("leadership listener failed", e);
+      }
+    }
+  }
+
+  /** Guards starting and stopping the leader's work against a close in between. */
+  private final Object leadershipLock = new Object();
+
+  private void startLeading() {
     leader = true;
     broker.setEnabled(true);
     // every node gets the longest TTL it may have been given, plus the minimum, to reach us
@@ -1197,26 +1221,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     workers = SchedulerWorkers.start(broker, new SchedulerPort(), ClusterServer::newId, clock,
         cfg.serverId(), SchedulerWorkers.defaultWorkers());
     deploymentWatcher.start(cfg.serverId());
-    for (LeadershipListener l : listeners) {
-      try {
-        l.leadershipGained();
-      } catch (RuntimeException e) {
-        LOG.warn("leadership listener failed", e);
-      }
-    }
   }
 
   private void loseLeadership() {
-    leader = false;
-    broker.setEnabled(false);
-    delayedEvals.clear();
-    deploymentWatcher.stop();
+    loseLeadershipQuietly();
     heartbeatDeadlines.clear();
-    SchedulerWorkers w = workers;
-    workers = null;
-    if (w != null) {
-      w.stop();
-    }
     for (LeadershipListener l : listeners) {
       try {
         l.leadershipLost();
@@ -1430,12 +1439,15 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   }
 
   private void loseLeadershipQuietly() {
-    leader = false;
-    broker.setEnabled(false);
-    delayedEvals.clear();
-    deploymentWatcher.stop();
-    SchedulerWorkers w = workers;
-    workers = null;
+    SchedulerWorkers w;
+    synchronized (leadershipLock) {
+      leader = false;
+      broker.setEnabled(false);
+      delayedEvals.clear();
+      deploymentWatcher.stop();
+      w = workers;
+      workers = null;
+    }
     if (w != null) {
       w.stop();
     }
