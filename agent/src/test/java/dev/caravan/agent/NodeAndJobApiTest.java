@@ -14,16 +14,12 @@ import dev.caravan.cluster.structs.TaskGroup;
 import java.util.List;
 import dev.caravan.cluster.structs.Node;
 import dev.caravan.cluster.structs.NodeResources;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,25 +42,8 @@ class NodeAndJobApiTest {
 
   @BeforeAll
   void startAgent() throws Exception {
-    Path file = dir.resolve("agent.hcl");
-    Files.writeString(file, """
-        data_dir = "%s"
-        ports {
-          http = %d
-          rpc  = %d
-        }
-        client {
-          enabled = false
-        }
-        """.formatted(dir.resolve("data"), ThreeAgentClusterTest.freePort(),
-        ThreeAgentClusterTest.freePort()));
-    agent = Agent.start(AgentConfigParser.parse(file, AgentConfig.dev(null)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
+    agent = TestAgent.serverOnly(dir);
     url = "http://127.0.0.1:" + agent.httpPort();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!agent.server().isLeader() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
   }
 
   @AfterAll

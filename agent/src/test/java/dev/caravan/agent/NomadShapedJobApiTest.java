@@ -10,15 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.cluster.server.Cluster;
 import dev.caravan.cluster.structs.NomadJson;
 import dev.caravan.reconciler.jobspec.Jobspec;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -45,22 +42,8 @@ class NomadShapedJobApiTest {
 
   @BeforeAll
   void startAgent() throws Exception {
-    Path file = dir.resolve("agent.hcl");
-    Files.writeString(file, """
-        data_dir = "%s"
-        ports {
-          http = %d
-          rpc  = %d
-        }
-        client {
-          enabled = false
-        }
-        """.formatted(dir.resolve("data"), ThreeAgentClusterTest.freePort(),
-        ThreeAgentClusterTest.freePort()));
-    agent = Agent.start(AgentConfigParser.parse(file, AgentConfig.dev(null)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
+    agent = TestAgent.serverOnly(dir);
     url = "http://127.0.0.1:" + agent.httpPort();
-    E2e.awaitTrue(() -> agent.server().isLeader(), "a leader");
   }
 
   @AfterAll

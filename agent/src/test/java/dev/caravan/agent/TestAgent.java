@@ -39,6 +39,28 @@ final class TestAgent implements AutoCloseable {
     address = "http://127.0.0.1:" + agent.httpPort();
   }
 
+  /**
+   * A server-only agent (client disabled) started from an agent config file in {@code dir}, as
+   * an operator starts one, returned once it leads.
+   */
+  static Agent serverOnly(Path dir) throws Exception {
+    Path file = dir.resolve("agent.hcl");
+    java.nio.file.Files.writeString(file, """
+        data_dir = "%s"
+        ports {
+          http = %d
+          rpc  = %d
+        }
+        client {
+          enabled = false
+        }
+        """.formatted(dir.resolve("data"), freePort(), freePort()));
+    Agent agent = Agent.start(AgentConfigParser.parse(file, AgentConfig.dev(null)),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
+    E2e.awaitTrue(() -> agent.server().isLeader(), "a leader");
+    return agent;
+  }
+
   /** A job of one task {@code main} running {@code /bin/sh -c script}, never restarted. */
   static Job shellJob(String id, String type, String script) {
     return job(id, type, "raw_exec", Map.of("command", "/bin/sh", "args", List.of("-c", script)));
