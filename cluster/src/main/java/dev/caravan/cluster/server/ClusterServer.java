@@ -1382,7 +1382,41 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     try {
       client.close();
     } finally {
-      raft.close();
+      closeRaftWithin(RAFT_CLOSE_LIMIT);
+    }
+  }
+
+  /**
+   * How long closing waits for the Raft server: past its state machine's last snapshot (up to
+   * 60 s), a Ratis close that never returns (its gRPC server waits for calls without a limit)
+   * must not hold the agent's shutdown, or a caller, for good.
+   */
+  private static final Duration RAFT_CLOSE_LIMIT = Duration.ofSeconds(90);
+
+  private void closeRaftWithin(Duration limit) throws IOException {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread closer = daemon(() -> {
+      try {
+        raft.close();
+        done.complete(null);
+      } catch (IOException | RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }, "caravan-raft-close-" + cfg.serverId());
+    closer.start();
+    try {
+      done.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.error("the Raft server {} did not close within {} s; left closing in the background",
+          selfId, limit.toSeconds());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("closing the Raft server failed: " + e.getCause(), e.getCause());
     }
   }
 

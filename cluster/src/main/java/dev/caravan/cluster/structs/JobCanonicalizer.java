@@ -39,7 +39,9 @@ final class JobCanonicalizer {
   static final long CHECK_RESTART_GRACE = nanos(Duration.ofSeconds(1));
   static final long TEMPLATE_SPLAY = nanos(Duration.ofSeconds(5));
 
-  /** A canonical copy of {@code job} (the object under {@code "Job"}); the argument is unchanged. */
+  /**
+   * A canonical copy of {@code job} (the object under {@code "Job"}); the argument is unchanged.
+   */
   static ObjectNode canonicalize(ObjectNode job) {
     ObjectNode j = job.deepCopy();
     setIfUnset(j, "Type", Job.TYPE_SERVICE);
