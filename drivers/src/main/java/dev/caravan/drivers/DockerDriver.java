@@ -91,11 +91,14 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
   private static final Set<String> NETWORK_MODES = Set.of("host", "none");
   private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
   private static final Duration GONE_AFTER_KILL = Duration.ofSeconds(30);
+  /** A single request's limit (creating a container copies its image's files with vfs). */
+  private static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(2);
 
   private final DriverOptions options;
   private final String host;
   private volatile DockerClient api;
   private volatile DockerClient probe;
+  private volatile DockerClient ops;
   private final Map<String, Container> tasks = new ConcurrentHashMap<>();
 
   /** A container this driver started or recovered: its exit and its log stream. */
@@ -127,8 +130,8 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
   // wait for at start.
 
   /**
-   * The client for container operations. Waiting for a container and following its logs block
-   * as long as the task runs, so it has no response timeout.
+   * The client for streams: waiting for a container and following its logs block as long as
+   * the task runs, and a pull as long as the image takes, so it has no response timeout.
    */
   private DockerClient api() {
     DockerClient c = api;
@@ -138,6 +141,24 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
           api = client(Duration.ofSeconds(5), null);
         }
         c = api;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The client for single requests (create, start, kill, inspect, remove): an engine that stops
+   * answering fails them after {@link #OPERATION_TIMEOUT} instead of holding the caller (a
+   * task's stop, the agent's shutdown) for good.
+   */
+  private DockerClient ops() {
+    DockerClient c = ops;
+    if (c == null) {
+      synchronized (this) {
+        if (ops == null) {
+          ops = client(Duration.ofSeconds(5), OPERATION_TIMEOUT);
+        }
+        c = ops;
       }
     }
     return c;
@@ -246,7 +267,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
       Container container = new Container(id, config.id());
       tasks.put(config.id(), container);
       try {
-        api().startContainerCmd(id).exec();
+        ops().startContainerCmd(id).exec();
       } catch (RuntimeException e) {
         tasks.remove(config.id());
         removeQuietly(id);
@@ -437,7 +458,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
     }
 
     CreateContainerCmd create =
-        api().createContainerCmd(image)
+        ops().createContainerCmd(image)
             .withName(name)
             .withLabels(labels)
             .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -561,7 +582,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
   /** Removes a container of the same name left by an earlier run of this task. */
   private void removeLeftover(String name) {
     try {
-      InspectContainerResponse old = api().inspectContainerCmd(name).exec();
+      InspectContainerResponse old = ops().inspectContainerCmd(name).exec();
       removeQuietly(old.getId());
     } catch (NotFoundException none) {
       // the usual case
@@ -570,7 +591,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
 
   private void removeQuietly(String id) {
     try {
-      api().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      ops().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException | ConflictException gone) {
       // already removed, or being removed
     } catch (RuntimeException e) {
@@ -590,7 +611,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
                 try {
                   oom =
                       Boolean.TRUE.equals(
-                          api().inspectContainerCmd(container.id).exec().getState().getOOMKilled());
+                          ops().inspectContainerCmd(container.id).exec().getState().getOOMKilled());
                 } catch (RuntimeException e) {
                   // removed already: no OOM information, the exit code stands
                 }
@@ -662,7 +683,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
   /** Sends a signal; false when the container no longer runs. */
   private boolean kill(Container container, Signal signal) throws DriverException {
     try {
-      api().killContainerCmd(container.id).withSignal(signal.name()).exec();
+      ops().killContainerCmd(container.id).withSignal(signal.name()).exec();
       return true;
     } catch (NotFoundException | ConflictException | NotModifiedException notRunning) {
       return false;
@@ -710,7 +731,7 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
     try {
       for (String key : keys) {
         try {
-          return api().inspectContainerCmd(key).exec();
+          return ops().inspectContainerCmd(key).exec();
         } catch (NotFoundException next) {
           // try the next key
         }

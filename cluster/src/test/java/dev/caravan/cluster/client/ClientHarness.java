@@ -79,7 +79,10 @@ final class ClientHarness implements AutoCloseable {
             ? "unix:///var/run/docker.sock" : System.getenv("DOCKER_HOST")).build();
     return com.github.dockerjava.core.DockerClientImpl.getInstance(config,
         new com.github.dockerjava.httpclient5.ApacheDockerHttpClient.Builder()
-            .dockerHost(config.getDockerHost()).build());
+            .dockerHost(config.getDockerHost())
+            // bounded: an engine that stops answering fails the test instead of hanging it
+            .connectionTimeout(java.time.Duration.ofSeconds(5))
+            .responseTimeout(java.time.Duration.ofSeconds(60)).build());
   }
 
   /** Removes the containers of an allocation, running or not. */
