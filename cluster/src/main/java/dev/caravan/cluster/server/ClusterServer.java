@@ -334,6 +334,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
    * has answered with.
    */
   private ApplyReply write(Command command, boolean awaitLocal) throws ClusterException {
+    checkRaftRunning(); // a division just closed would leave this write waiting its timeout out
     String stopped = raftStopped;
     if (stopped != null) {
       throw new ClusterException(503, stopped);
