@@ -33,8 +33,6 @@ final class TaskProcess {
   static final String START_TIME = "start_time";
   private static final Duration PUMP_DRAIN = Duration.ofSeconds(2);
   private static final Duration GONE_AFTER_KILL = Duration.ofSeconds(10);
-  /** coreutils' env, when it can reset signals ({@code --default-signal}, coreutils 8.31). */
-  private static final Optional<String> SIGNAL_RESETTER = signalResetter("/usr/bin/env");
 
   private final String taskId;
   private final ProcessHandle handle;
@@ -47,12 +45,6 @@ final class TaskProcess {
   }
 
   /**
-   * Starts {@code command} in the task's directory with exactly {@code env}, its stdout and
-   * stderr going to the task's rotated logs.
-   *
-   * @throws DriverException when the process cannot be started
-   */
-  /**
    * The command started with every signal at its default. A process started in the background
    * by a shell (an agent run as {@code caravan agent &} from a script, or under nohup) ignores
    * SIGINT and SIGQUIT, and ignored signals survive exec: its tasks would ignore them too, so a
@@ -61,15 +53,24 @@ final class TaskProcess {
    * coreutils env the command starts as is.
    */
   static List<String> withDefaultSignals(List<String> command) {
-    if (SIGNAL_RESETTER.isEmpty()) {
+    Optional<String> resetter = SignalResetter.ENV;
+    if (resetter.isEmpty()) {
       return command;
     }
     List<String> line = new ArrayList<>(command.size() + 3);
-    line.add(SIGNAL_RESETTER.get());
+    line.add(resetter.get());
     line.add("--default-signal");
     line.add("--");
     line.addAll(command);
     return line;
+  }
+
+  /**
+   * coreutils' env, when it can reset signals ({@code --default-signal}, coreutils 8.31):
+   * probed once, when the first task starts, not when the class loads (a recovery at start-up).
+   */
+  private static final class SignalResetter {
+    static final Optional<String> ENV = signalResetter("/usr/bin/env");
   }
 
   static Optional<String> signalResetter(String env) {
@@ -88,6 +89,12 @@ final class TaskProcess {
     return Optional.empty();
   }
 
+  /**
+   * Starts {@code command} in the task's directory with exactly {@code env}, its stdout and
+   * stderr going to the task's rotated logs.
+   *
+   * @throws DriverException when the process cannot be started
+   */
   static TaskProcess start(List<String> command, Map<String, String> env, TaskConfig config)
       throws DriverException {
     ProcessBuilder builder = new ProcessBuilder(withDefaultSignals(command));
