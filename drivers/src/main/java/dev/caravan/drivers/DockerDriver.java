@@ -96,9 +96,19 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
 
   private final DriverOptions options;
   private final String host;
-  private volatile DockerClient api;
-  private volatile DockerClient probe;
-  private volatile DockerClient ops;
+  /**
+   * The client for streams: waiting for a container and following its logs block as long as
+   * the task runs, and a pull as long as the image takes, so it has no response timeout.
+   */
+  private final LazyClient api = new LazyClient(Duration.ofSeconds(5), null);
+  /**
+   * The client for single requests (create, start, kill, inspect, remove): an engine that stops
+   * answering fails them after {@link #OPERATION_TIMEOUT} instead of holding the caller (a
+   * task's stop, the agent's shutdown) for good.
+   */
+  private final LazyClient ops = new LazyClient(Duration.ofSeconds(5), OPERATION_TIMEOUT);
+  /** The client for fingerprints, which must not hang on a stuck engine. */
+  private final LazyClient probe = new LazyClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
   private final Map<String, Container> tasks = new ConcurrentHashMap<>();
 
   /** A container this driver started or recovered: its exit and its log stream. */
@@ -129,53 +139,41 @@ final class DockerDriver implements TaskDriver, TaskSignaller {
   // second, which a client that runs no container (or fingerprints in the background) need not
   // wait for at start.
 
-  /**
-   * The client for streams: waiting for a container and following its logs block as long as
-   * the task runs, and a pull as long as the image takes, so it has no response timeout.
-   */
   private DockerClient api() {
-    DockerClient c = api;
-    if (c == null) {
-      synchronized (this) {
-        if (api == null) {
-          api = client(Duration.ofSeconds(5), null);
-        }
-        c = api;
-      }
-    }
-    return c;
+    return api.get();
   }
 
-  /**
-   * The client for single requests (create, start, kill, inspect, remove): an engine that stops
-   * answering fails them after {@link #OPERATION_TIMEOUT} instead of holding the caller (a
-   * task's stop, the agent's shutdown) for good.
-   */
   private DockerClient ops() {
-    DockerClient c = ops;
-    if (c == null) {
-      synchronized (this) {
-        if (ops == null) {
-          ops = client(Duration.ofSeconds(5), OPERATION_TIMEOUT);
-        }
-        c = ops;
-      }
-    }
-    return c;
+    return ops.get();
   }
 
-  /** The client for fingerprints, which must not hang on a stuck engine. */
   private DockerClient probe() {
-    DockerClient c = probe;
-    if (c == null) {
-      synchronized (this) {
-        if (probe == null) {
-          probe = client(Duration.ofSeconds(2), Duration.ofSeconds(5));
-        }
-        c = probe;
-      }
+    return probe.get();
+  }
+
+  /** A client made on first use, with its connect and response limits (null: none). */
+  private final class LazyClient {
+    private final Duration connect;
+    private final Duration response;
+    private volatile DockerClient client;
+
+    LazyClient(Duration connect, Duration response) {
+      this.connect = connect;
+      this.response = response;
     }
-    return c;
+
+    DockerClient get() {
+      DockerClient c = client;
+      if (c == null) {
+        synchronized (this) {
+          if (client == null) {
+            client = client(connect, response);
+          }
+          c = client;
+        }
+      }
+      return c;
+    }
   }
 
   private DockerClient client(Duration connect, Duration response) {
