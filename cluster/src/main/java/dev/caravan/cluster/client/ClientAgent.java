@@ -377,7 +377,7 @@ public final class ClientAgent implements AutoCloseable {
    * How long closing waits for allocations to stop: past their kill timeouts, a driver that
    * does not answer (a hung Docker engine) must not hold the agent's shutdown for good.
    */
-  private static final java.time.Duration CLOSE_LIMIT = java.time.Duration.ofMinutes(2);
+  private static final Duration CLOSE_LIMIT = Duration.ofMinutes(2);
 
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);

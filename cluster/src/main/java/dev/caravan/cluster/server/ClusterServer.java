@@ -232,7 +232,11 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // a server that failed to start (its port taken, its storage unreadable) must not linger
       // half-started, answering its peers and holding threads
-      closeQuietly();
+      try {
+        close();
+      } catch (IOException | RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
       if (e instanceof org.apache.ratis.util.ExitUtils.ExitException) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         throw new IOException("cannot listen on the Raft address " + cfg.raftAddress() + ": "
@@ -1433,7 +1437,7 @@ public final class ClusterServer implements Cluster, AutoCloseable {
     }
     org.apache.ratis.util.LifeCycle.State state;
     try {
-      state = raft.getDivision(GROUP_ID).getInfo().getLifeCycleState();
+      state = raftDivision().getInfo().getLifeCycleState();
     } catch (IOException e) {
       state = null;
     }
@@ -1451,26 +1455,6 @@ public final class ClusterServer implements Cluster, AutoCloseable {
   /** This server's Raft division (tests close it as Ratis does after a log failure). */
   RaftServer.Division raftDivision() throws IOException {
     return raft.getDivision(GROUP_ID);
-  }
-
-  /** Closes what the constructor started, ignoring failures (a failed start). */
-  private void closeQuietly() {
-    closed = true;
-    timers.shutdownNow();
-    heartbeatWrites.shutdownNow();
-    leadershipEvents.shutdownNow();
-    registers.close();
-    dispatches.close();
-    try {
-      client.close();
-    } catch (IOException | RuntimeException ignored) {
-      // already failing
-    }
-    try {
-      raft.close();
-    } catch (IOException | RuntimeException ignored) {
-      // already failing
-    }
   }
 
   private void loseLeadershipQuietly() {

@@ -35,9 +35,9 @@ final class JobCanonicalizer {
 
   static final int DEFAULT_PRIORITY = 50;
   static final int DEFAULT_WEIGHT = 50;
-  static final long KILL_TIMEOUT = nanos(Duration.ofSeconds(5));
-  static final long CHECK_RESTART_GRACE = nanos(Duration.ofSeconds(1));
-  static final long TEMPLATE_SPLAY = nanos(Duration.ofSeconds(5));
+  static final long KILL_TIMEOUT = Duration.ofSeconds(5).toNanos();
+  static final long CHECK_RESTART_GRACE = Duration.ofSeconds(1).toNanos();
+  static final long TEMPLATE_SPLAY = Duration.ofSeconds(5).toNanos();
 
   /**
    * A canonical copy of {@code job} (the object under {@code "Job"}); the argument is unchanged.
@@ -341,9 +341,5 @@ final class JobCanonicalizer {
 
   private static ObjectNode tree(Object value) {
     return JSON.valueToTree(value);
-  }
-
-  private static long nanos(Duration d) {
-    return d.toNanos();
   }
 }
