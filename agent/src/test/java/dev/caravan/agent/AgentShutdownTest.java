@@ -1,5 +1,6 @@
 package dev.caravan.agent;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class AgentShutdownTest {
   }
 
   private AgentConfig config(boolean dev) throws Exception {
-    return new AgentConfig(dir.resolve("data"), "127.0.0.1", E2e.freePort(), E2e.freePort(),
+    return new AgentConfig(dir.resolve("data"), "127.0.0.1", freePort(), freePort(),
         true, 1, List.of(), true, List.of(), true, dev, List.of());
   }
 

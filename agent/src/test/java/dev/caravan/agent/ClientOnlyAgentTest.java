@@ -1,5 +1,6 @@
 package dev.caravan.agent;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class ClientOnlyAgentTest {
     int[] rpc = new int[count];
     List<String> join = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      rpc[i] = E2e.freePort();
+      rpc[i] = freePort();
       join.add("\"127.0.0.1:" + rpc[i] + "\"");
     }
     List<Agent> servers = new ArrayList<>();
@@ -61,7 +62,7 @@ class ClientOnlyAgentTest {
           client {
             enabled = false
           }
-          """.formatted(dir.resolve("server-data" + i), E2e.freePort(), rpc[i], count,
+          """.formatted(dir.resolve("server-data" + i), freePort(), rpc[i], count,
           String.join(", ", join)));
       servers.add(start(file));
     }
@@ -92,7 +93,7 @@ class ClientOnlyAgentTest {
             rack = "r7"
           }
         }
-        """.formatted(dir.resolve("client-data"), E2e.freePort(),
+        """.formatted(dir.resolve("client-data"), freePort(),
         String.join(", ", addresses)));
     return start(file);
   }

@@ -1,7 +1,7 @@
 package dev.caravan.agent;
 
 import static dev.caravan.agent.E2e.awaitTrue;
-import static dev.caravan.agent.E2e.freePort;
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,5 @@
 package dev.caravan.agent;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +22,6 @@ final class E2e {
       Thread.sleep(100);
     }
     throw new AssertionError("timed out waiting for: " + what);
-  }
-
-  /** A port free on 127.0.0.1 at the time of asking. */
-  static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   /** Runs {@code git} in {@code dir} with {@code home} as HOME and no system config; its output. */

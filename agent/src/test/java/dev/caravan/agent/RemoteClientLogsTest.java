@@ -1,5 +1,6 @@
 package dev.caravan.agent;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class RemoteClientLogsTest {
         client {
           enabled = false
         }
-        """.formatted(dir.resolve("server-data"), E2e.freePort(), E2e.freePort()));
+        """.formatted(dir.resolve("server-data"), freePort(), freePort()));
     Agent server = start(serverFile);
     E2e.awaitTrue(server.server()::isLeader, "the server leads");
     Path clientFile = dir.resolve("client.hcl");
@@ -75,7 +76,7 @@ class RemoteClientLogsTest {
           enabled = true
           servers = ["127.0.0.1:%d"]
         }
-        """.formatted(dir.resolve("client-data"), E2e.freePort(), server.httpPort()));
+        """.formatted(dir.resolve("client-data"), freePort(), server.httpPort()));
     Agent client = start(clientFile);
     return new Agent[] {server, client};
   }

@@ -1,5 +1,7 @@
 package dev.caravan.agent;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
+
 import dev.caravan.cluster.server.Cluster;
 import dev.caravan.cluster.structs.Allocation;
 import dev.caravan.cluster.structs.Job;
@@ -8,7 +10,6 @@ import dev.caravan.cluster.structs.Task;
 import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.TaskState;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,10 +97,6 @@ final class TestAgent implements AutoCloseable {
   HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(address + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   @Override

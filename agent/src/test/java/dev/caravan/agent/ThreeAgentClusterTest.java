@@ -1,12 +1,12 @@
 package dev.caravan.agent;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,10 +34,6 @@ class ThreeAgentClusterTest {
   @AfterEach
   void stopAgents() {
     agents.forEach(Agent::close);
-  }
-
-  static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

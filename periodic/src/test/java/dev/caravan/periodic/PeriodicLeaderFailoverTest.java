@@ -1,5 +1,6 @@
 package dev.caravan.periodic;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,9 +138,5 @@ class PeriodicLeaderFailoverTest {
         if (left > 0) {
             Thread.sleep(left);
         }
-    }
-
-    static int freePort() throws IOException {
-        return dev.caravan.cluster.testing.LoopbackPorts.next();
     }
 }

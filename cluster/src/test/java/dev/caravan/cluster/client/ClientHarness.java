@@ -1,5 +1,6 @@
 package dev.caravan.cluster.client;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.caravan.cluster.server.Cluster;
@@ -15,7 +16,6 @@ import dev.caravan.cluster.structs.TaskState;
 import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
 import dev.caravan.drivers.TaskDriver;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,10 +143,6 @@ final class ClientHarness implements AutoCloseable {
 
   static boolean hasEvent(TaskState s, String type, String message) {
     return s.events().stream().anyMatch(e -> e.type().equals(type) && e.message().equals(message));
-  }
-
-  private static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.caravan.cluster.deploy;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
+
 import dev.caravan.cluster.client.ClientAgent;
 import dev.caravan.cluster.client.ClientConfig;
 import dev.caravan.cluster.server.Cluster;
@@ -16,7 +18,6 @@ import dev.caravan.cluster.structs.TaskGroup;
 import dev.caravan.cluster.structs.UpdateStrategy;
 import dev.caravan.drivers.DriverOptions;
 import dev.caravan.drivers.Drivers;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,10 +140,6 @@ final class RolloutCluster implements AutoCloseable {
       boolean autoRevert, Duration minHealthy) {
     return new UpdateStrategy(Duration.ofSeconds(1), maxParallel, "task_states", minHealthy,
         Duration.ofSeconds(60), Duration.ofMinutes(2), autoRevert, autoPromote, canary, true);
-  }
-
-  static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
   }
 
   @Override

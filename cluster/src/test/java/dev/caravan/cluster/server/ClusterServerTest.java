@@ -1,5 +1,6 @@
 package dev.caravan.cluster.server;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,10 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClusterServerTest {
-
-  static int freePort() throws IOException {
-    return dev.caravan.cluster.testing.LoopbackPorts.next();
-  }
 
   static ClusterState awaitState(Cluster c, Predicate<ClusterState> ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -251,7 +248,7 @@ class ClusterServerTest {
             .toBuilder().meta(java.util.Map.of("blob", blob)).build(), false, 0));
       }
       List<String> before = logSegments(dir);
-      assertTrue(before.contains("log_0-" + firstSegmentEnd(before)), before.toString());
+      assertTrue(before.stream().anyMatch(f -> f.startsWith("log_0-")), before.toString());
 
       long snapshot = server.snapshot();
 
@@ -271,11 +268,6 @@ class ClusterServerTest {
       ClusterState s = awaitState(again, st -> st.job("default", "j" + (jobs - 1)).isPresent());
       assertEquals(jobs, s.jobs().size());
     }
-  }
-
-  private static String firstSegmentEnd(List<String> segments) {
-    return segments.stream().filter(f -> f.startsWith("log_0-")).findFirst()
-        .map(f -> f.substring("log_0-".length())).orElse("?");
   }
 
   /** The Raft log's segment files (closed {@code log_<first>-<last>} and the open one). */

@@ -2,7 +2,7 @@ package dev.caravan.cluster.server;
 
 import static dev.caravan.cluster.server.ClusterServerTest.awaitLeader;
 import static dev.caravan.cluster.server.ClusterServerTest.awaitState;
-import static dev.caravan.cluster.server.ClusterServerTest.freePort;
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.caravan.cluster.state.Fixtures;

@@ -1,5 +1,6 @@
 package dev.caravan.cluster.server;
 
+import static dev.caravan.cluster.testing.LoopbackPorts.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ class JobRegisterBatchTest {
   @Test
   void registersInOrderInOneWriteEachWithItsOwnCheckAndSetAndEvaluation(@TempDir Path dir)
       throws Exception {
-    String addr = "127.0.0.1:" + ClusterServerTest.freePort();
+    String addr = "127.0.0.1:" + freePort();
     try (ClusterServer server = ClusterServer.start(ServerConfig.singleNode("s1", dir, addr))) {
       ClusterServerTest.awaitLeader(server);
       server.registerJob(new Cluster.JobRegisterRequest(Fixtures.job("b", 1), false, 0));

@@ -25,7 +25,7 @@ public final class LoopbackPorts {
   private LoopbackPorts() {}
 
   /** A loopback port nothing listens on now, never returned before in this JVM. */
-  public static int next() throws IOException {
+  public static int freePort() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     for (int attempt = 0; attempt < 1_000; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
